@@ -15,6 +15,7 @@ from logistic_neuron.errors import (
     ModelFileError,
     TrainingDivergedError,
 )
+from logistic_neuron.estimator import LogisticNeuronClassifier
 from logistic_neuron.optimization import OptimizationResult, Progress, optimize
 from logistic_neuron.prediction import accuracy, predict, predict_proba
 from logistic_neuron.propagation import Gradients, initialize_with_zeros, propagate
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DataError",
     "Gradients",
+    "LogisticNeuronClassifier",
     "LogisticNeuronError",
     "ModelFileError",
     "ModelResult",

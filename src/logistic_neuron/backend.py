@@ -81,9 +81,7 @@ def float_dtype(xp: Any, name: str) -> Any:
         When ``name`` is not one of :data:`FLOAT_DTYPE_NAMES`.
     """
     if name not in FLOAT_DTYPE_NAMES:
-        raise ValueError(
-            f"unknown dtype {name!r}: use one of {', '.join(FLOAT_DTYPE_NAMES)}"
-        )
+        raise ValueError(f"unknown dtype {name!r}: use one of {', '.join(FLOAT_DTYPE_NAMES)}")
     return getattr(xp, name)
 
 

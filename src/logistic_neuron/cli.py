@@ -19,8 +19,9 @@ import argparse
 import importlib
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 from logistic_neuron.errors import LogisticNeuronError
 
@@ -92,7 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(args_list)
-        return int(args.run(args))
+        with warnings.catch_warnings():
+            # Warnings (e.g. a skipped .DS_Store) reach the user as one line each.
+            warnings.simplefilter("always")
+            warnings.showwarning = show_warning
+            return int(args.run(args))
     except UsageError as exc:
         print(error_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
@@ -108,6 +113,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = describe_os_error(exc)
         print(error_line(message), file=sys.stderr)
         return code
+
+
+def show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+    **_: Any,
+) -> None:
+    """Print a warning as one line on stderr (no source line, no file name)."""
+    text = " ".join(str(message).split())
+    print(f"{PROG}: warning: {text}", file=sys.stderr)
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -11,10 +11,12 @@ iteration 0 included.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from logistic_neuron.activation import sigmoid
 from logistic_neuron.backend import Array
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.propagation import (
@@ -24,7 +26,6 @@ from logistic_neuron.propagation import (
     linear,
     validate_problem,
 )
-from logistic_neuron.activation import sigmoid
 from logistic_neuron.validation import check_iterations, check_learning_rate
 
 #: How many recorded costs in a row must rise (above the starting cost) before
@@ -108,7 +109,7 @@ def check_divergence(costs: Sequence[float], iteration: int, learning_rate: floa
         )
     recent = costs[-(RISES_BEFORE_DIVERGENCE + 1) :]
     rising = len(recent) == RISES_BEFORE_DIVERGENCE + 1 and all(
-        later > earlier for earlier, later in zip(recent, recent[1:], strict=False)
+        later > earlier for earlier, later in itertools.pairwise(recent)
     )
     if rising and last > costs[0]:
         raise TrainingDivergedError(

@@ -59,7 +59,9 @@ class Gradients:
         raise KeyError(key)
 
 
-def initialize_with_zeros(dim: int, *, dtype: str = "float64", xp: Any = None) -> tuple[Array, float]:
+def initialize_with_zeros(
+    dim: int, *, dtype: str = "float64", xp: Any = None
+) -> tuple[Array, float]:
     """Create the parameters of a neuron with ``dim`` inputs, all zero.
 
     Parameters

@@ -87,7 +87,9 @@ def model(
             "both must come from images of the same size"
         )
     xp = namespace(X_train)
-    w, b = initialize_with_zeros(X_train.shape[0], dtype=str(X_train.dtype).rsplit(".", 1)[-1], xp=xp)
+    w, b = initialize_with_zeros(
+        X_train.shape[0], dtype=str(X_train.dtype).rsplit(".", 1)[-1], xp=xp
+    )
     result = optimize(
         w,
         b,

@@ -32,7 +32,9 @@ def check_features(X: Array, name: str = "X") -> None:
         )
     n_x, m = X.shape
     if n_x == 0 or m == 0:
-        raise ValueError(f"{name} is empty (shape {_describe_shape(X)}): it needs at least one example")
+        raise ValueError(
+            f"{name} is empty (shape {_describe_shape(X)}): it needs at least one example"
+        )
     if not _is_real_floating(X):
         raise ValueError(
             f"{name} has dtype {dtype_name(X)}; it must be float32 or float64 "

@@ -1,0 +1,101 @@
+"""Writing files so that a reader sees the old file or the new one, never half of one.
+
+Data goes to a temporary file in the destination's folder, is flushed and
+``fsync``-ed, and then renamed over the destination (``os.replace`` is atomic
+on POSIX and Windows within one file system). If anything fails, or the
+process is interrupted, the temporary file is removed and the destination is
+untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from logistic_neuron.errors import OutputError
+
+
+def check_output_folder(path: str | os.PathLike[str]) -> Path:
+    """Check that ``path`` can be written: its folder exists and is writable.
+
+    Raises
+    ------
+    OutputError
+        With a one-line explanation and a fix.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; give a file name")
+    if not folder.exists():
+        raise OutputError(
+            f"cannot write {target}: the folder {folder} does not exist; create it first"
+        )
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {target}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write {target}: the folder {folder} is read-only; choose another"
+        )
+    return target
+
+
+@contextlib.contextmanager
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any
+) -> Iterator[IO[Any]]:
+    """Open a temporary file that replaces ``path`` when the block succeeds.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The destination.
+    mode : {"wb", "w"}
+        Binary or text.
+    **kwargs
+        Passed to :func:`open` (e.g. ``encoding="utf-8"``).
+
+    Yields
+    ------
+    file object
+        Write to it; it is closed, synced and renamed on exit.
+
+    Raises
+    ------
+    OutputError
+        When the folder is missing or read-only.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_write supports modes 'w' and 'wb', got {mode!r}")
+    target = check_output_folder(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Keep the permissions a plain open() would give (mkstemp makes 0600).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -1,0 +1,77 @@
+"""Shared fixtures: the course's data files, found without copying them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from logistic_neuron.datasets import Dataset, load_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+TRAIN_FILE = "train_catvnoncat.h5"
+TEST_FILE = "test_catvnoncat.h5"
+
+
+def find_course_data() -> Path | None:
+    """The folder holding the course's two .h5 files, or None.
+
+    ``LOGISTIC_NEURON_DATA`` wins; otherwise ``../shared/datasets`` beside the repository.
+    """
+    candidates = []
+    if os.environ.get("LOGISTIC_NEURON_DATA"):
+        candidates.append(Path(os.environ["LOGISTIC_NEURON_DATA"]))
+    candidates.append(REPO.parent / "shared" / "datasets")
+    for folder in candidates:
+        if (folder / TRAIN_FILE).is_file() and (folder / TEST_FILE).is_file():
+            return folder
+    return None
+
+
+@pytest.fixture(scope="session")
+def course_data_dir() -> Path:
+    """Folder with train_catvnoncat.h5 and test_catvnoncat.h5 (skips when absent)."""
+    folder = find_course_data()
+    if folder is None:
+        pytest.skip(
+            "the course's data files are absent: set LOGISTIC_NEURON_DATA to the folder holding "
+            f"{TRAIN_FILE} and {TEST_FILE}, or put them in ../shared/datasets"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def course_data(course_data_dir: Path) -> Dataset:
+    """The cat data set: 209 training and 50 test images of 64x64x3."""
+    return load_dataset(str(course_data_dir / TRAIN_FILE), str(course_data_dir / TEST_FILE))
+
+
+BACKENDS = ["numpy", "array_api_strict", "torch"]
+
+
+@pytest.fixture(params=BACKENDS)
+def xp(request: pytest.FixtureRequest):
+    """An Array API namespace: NumPy (array_api_compat), array_api_strict, torch if installed."""
+    import importlib
+
+    import array_api_compat
+
+    name = request.param
+    if name == "torch":
+        torch = pytest.importorskip(
+            "torch", reason="PyTorch is not installed (pip install torch==2.13.0)"
+        )
+        return array_api_compat.array_namespace(torch.zeros(1))
+    if name == "numpy":
+        import numpy
+
+        return array_api_compat.array_namespace(numpy.zeros(1))
+    return importlib.import_module(name)
+
+
+def to_host(x):
+    """Any backend's array as NumPy, for comparisons in tests."""
+    from logistic_neuron.backend import to_numpy
+
+    return to_numpy(x)
