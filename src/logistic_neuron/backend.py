@@ -10,8 +10,10 @@ missing package into an install hint instead of an ``ImportError`` traceback.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -118,3 +120,24 @@ def has_torch() -> bool:
 def default_namespace() -> Any:
     """The namespace used when the caller gives no array: NumPy's."""
     return array_api_compat.array_namespace(numpy.zeros(0))
+
+
+@contextlib.contextmanager
+def overflow_checked_by_caller(xp: Any) -> Iterator[None]:
+    """Silence NumPy's overflow warnings where the caller checks for ``inf`` itself.
+
+    NumPy reports an overflowing ``matmul`` or subtraction as a
+    ``RuntimeWarning``; other libraries return ``inf`` silently. Code inside
+    this block must test its results with ``isfinite`` and raise a clear
+    error, so the user sees one message instead of a warning and a NaN later.
+    """
+    if array_api_compat.is_numpy_namespace(xp):
+        with numpy.errstate(over="ignore", invalid="ignore"):
+            yield
+    else:
+        yield
+
+
+def all_finite(xp: Any, x: Any) -> bool:
+    """True when every element of ``x`` is finite."""
+    return bool(xp.all(xp.isfinite(x)))

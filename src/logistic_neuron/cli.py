@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 import traceback
 import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from logistic_neuron.errors import LogisticNeuronError
+from logistic_neuron.errors import LogisticNeuronError, UsageError
 
 PROG = "logistic-neuron"
 
@@ -38,10 +39,6 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-
-class UsageError(Exception):
-    """Raised by the parser instead of exiting, so ``main`` stays testable."""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -99,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = show_warning
             return int(args.run(args))
     except UsageError as exc:
+        if debug:
+            traceback.print_exc()
         print(error_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -137,6 +136,13 @@ def describe_os_error(exc: OSError) -> str:
     return reason
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # A polite kill (SIGTERM) unwinds like Ctrl-C: temporary files are removed
+    # and the previous model or checkpoint stays intact.
+    raise KeyboardInterrupt
+
+
 def entry_point() -> NoReturn:
-    """Console-script entry point."""
+    """Console-script entry point (also turns SIGTERM into a clean interruption)."""
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(main())

@@ -31,5 +31,11 @@ class MissingDependencyError(LogisticNeuronError, ImportError):
     """An optional dependency is needed but not installed."""
 
 
+class UsageError(LogisticNeuronError):
+    """The command line was used wrongly (unknown option, conflicting options ...)."""
+
+    exit_code = 2
+
+
 class OutputError(LogisticNeuronError, OSError):
     """An output file could not be written (missing or read-only folder...)."""

@@ -10,27 +10,22 @@ arrays:
 
 The metadata records the format and its version, the image size and colour
 mode, class names, preprocessing, hyper-parameters, a training summary, and a
-SHA-256 checksum over the arrays and the rest of the metadata. Loading checks
-every field and the checksum and refuses anything else with a
-:class:`~logistic_neuron.errors.ModelFileError`. Files are written atomically,
-with fixed ZIP timestamps, so one training gives byte-identical files.
+SHA-256 checksum over the arrays and the rest of the metadata (see
+:mod:`logistic_neuron.archive`). Loading checks every field and the checksum and
+refuses anything else with a :class:`~logistic_neuron.errors.ModelFileError`.
+Files are written atomically, with fixed ZIP timestamps, so one training gives
+byte-identical files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import math
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from logistic_neuron.atomic import atomic_write
+from logistic_neuron.archive import Fields, encode_archive, read_archive, write_archive
 from logistic_neuron.backend import np
-from logistic_neuron.errors import ModelFileError
 from logistic_neuron.images import MODES, RESAMPLE
 
 FORMAT = "logistic-neuron-model"
@@ -45,11 +40,6 @@ PREPROCESSING = {
     "transparency": "composited on white",
     "orientation": "EXIF orientation applied",
 }
-
-#: A model file larger than this is refused before it is read.
-MAX_FILE_BYTES = 512 * 1024 * 1024
-
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -187,40 +177,16 @@ def _metadata_of(model: TrainedModel) -> dict[str, Any]:
     }
 
 
-def _canonical(metadata: dict[str, Any]) -> bytes:
-    return json.dumps(metadata, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
-
-
-def _checksum(w: np.ndarray, b: np.ndarray, metadata: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
-    digest.update(str(w.dtype).encode() + str(w.shape).encode())
-    digest.update(np.ascontiguousarray(w).tobytes())
-    digest.update(np.ascontiguousarray(b).tobytes())
-    digest.update(_canonical({k: v for k, v in metadata.items() if k != "checksum"}))
-    return digest.hexdigest()
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array, order="C"), allow_pickle=False)
-    return buffer.getvalue()
+def _arrays_of(model: TrainedModel) -> dict[str, np.ndarray]:
+    return {
+        "w": np.asarray(model.w, dtype=model.dtype).reshape(model.n_x, 1),
+        "b": np.asarray(model.b, dtype=np.float64),
+    }
 
 
 def encode_model(model: TrainedModel) -> bytes:
     """The bytes of a model file (deterministic: no timestamps)."""
-    w = np.ascontiguousarray(np.asarray(model.w, dtype=model.dtype).reshape(model.n_x, 1))
-    b = np.asarray(model.b, dtype=np.float64)
-    metadata = _metadata_of(model)
-    metadata["checksum"] = _checksum(w, b, metadata)
-    meta_array = np.frombuffer(_canonical(metadata), dtype=np.uint8)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in (("w", w), ("b", b), ("metadata", meta_array)):
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, _npy_bytes(array))
-    return buffer.getvalue()
+    return encode_archive(_arrays_of(model), _metadata_of(model))
 
 
 def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> Path:
@@ -231,73 +197,39 @@ def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> Path:
     OutputError
         When the folder is missing or read-only.
     """
-    data = encode_model(model)
-    with atomic_write(path, "wb") as handle:
-        handle.write(data)
-    return Path(path)
+    return write_archive(path, _arrays_of(model), _metadata_of(model))
 
 
-def _fail(path: Path, reason: str) -> ModelFileError:
-    return ModelFileError(f"{path} is not a valid logistic-neuron model: {reason}")
-
-
-def _require(meta: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path) -> Any:
-    if key not in meta:
-        raise _fail(path, f"its metadata has no {key!r}")
-    value = meta[key]
-    if isinstance(value, bool) and kind is not bool:
-        raise _fail(path, f"metadata {key!r} has the wrong type")
-    if not isinstance(value, kind):
-        raise _fail(path, f"metadata {key!r} has the wrong type")
-    return value
-
-
-def _finite_number(meta: dict[str, Any], key: str, path: Path) -> float:
-    value = float(_require(meta, key, (int, float), path))
-    if not math.isfinite(value):
-        raise _fail(path, f"metadata {key!r} is not finite")
-    return value
-
-
-def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    if not path.exists():
-        raise ModelFileError(
-            f"model file not found: {path}; train one with 'logistic-neuron train'"
+def check_parameters(
+    fields: Fields, w: np.ndarray, b: np.ndarray, meta: dict[str, Any]
+) -> tuple[str, tuple[int, int, int], str]:
+    """Check ``w``, ``b`` and the image description; return dtype, image shape and mode."""
+    dtype = fields.get(meta, "dtype", str)
+    if dtype not in ("float64", "float32") or str(w.dtype) != dtype:
+        raise fields.fail(f"weights have dtype {w.dtype}, metadata says {dtype!r}")
+    shape = fields.get(meta, "image_shape", list)
+    if len(shape) != 3 or not all(
+        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
+    ):
+        raise fields.fail("image_shape must be three positive whole numbers")
+    height, width, channels = shape
+    mode = fields.get(meta, "mode", str)
+    if mode not in MODES or MODES[mode] != channels:
+        raise fields.fail(f"colour mode {mode!r} does not match {channels} channels")
+    n_x = height * width * channels
+    if fields.get(meta, "n_x", int) != n_x or w.shape != (n_x, 1):
+        raise fields.fail(
+            f"weights have shape {w.shape}, expected ({n_x}, 1) "
+            f"for {height}x{width}x{channels} images"
         )
-    if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a model file")
-    size = path.stat().st_size
-    if size == 0:
-        raise _fail(path, "the file is empty")
-    if size > MAX_FILE_BYTES:
-        raise _fail(path, f"the file is {size} bytes, larger than any model this tool writes")
-    if not zipfile.is_zipfile(path):
-        raise _fail(path, "it is not a .npz archive (pickles and other formats are never loaded)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(archive.namelist())
-            expected = sorted(f"{k}.npy" for k in ARRAY_KEYS)
-            if names != expected:
-                raise _fail(
-                    path,
-                    f"it must hold exactly {', '.join(expected)}; "
-                    f"it holds {', '.join(names) or 'nothing'}",
-                )
-            total = sum(info.file_size for info in archive.infolist())
-            if total > MAX_FILE_BYTES:
-                raise _fail(path, "its contents are too large (a possible zip bomb)")
-            arrays = {}
-            for key in ARRAY_KEYS:
-                with archive.open(f"{key}.npy") as member:
-                    arrays[key] = np.lib.format.read_array(
-                        io.BytesIO(member.read()), allow_pickle=False
-                    )
-    except ModelFileError:
-        raise
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise _fail(path, f"cannot read its arrays ({reason})") from None
-    return arrays
+    if b.shape != () or b.dtype != np.float64:
+        raise fields.fail("the bias must be one float64 number")
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise fields.fail("its weights or bias are not finite")
+    preprocessing = fields.get(meta, "preprocessing", dict)
+    if preprocessing != PREPROCESSING:
+        raise fields.fail("it was preprocessed differently from what this version does")
+    return dtype, (height, width, channels), mode
 
 
 def load_model(path: str | os.PathLike[str]) -> TrainedModel:
@@ -308,86 +240,41 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     ModelFileError
         Missing, corrupt, tampered, pickled, or incompatible files, in one line.
     """
-    file = Path(path)
-    arrays = _read_arrays(file)
-    meta_array = arrays["metadata"]
-    if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
-        raise _fail(file, "its metadata is not UTF-8 JSON bytes")
-    try:
-        meta = json.loads(meta_array.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _fail(file, "its metadata is not valid JSON") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise _fail(file, "its metadata does not name the logistic-neuron model format")
-    version = meta.get("format_version")
-    if version != FORMAT_VERSION:
-        raise _fail(
-            file,
-            f"it uses format version {version!r}, this version of logistic-neuron reads version "
-            f"{FORMAT_VERSION}; retrain the model or use the version that wrote it",
-        )
+    arrays, meta = read_archive(
+        path, ("w", "b"), format_name=FORMAT, format_version=FORMAT_VERSION, what="model file"
+    )
+    fields = Fields(path, "model file")
     w, b = arrays["w"], arrays["b"]
-    checksum = _require(meta, "checksum", str, file)
-    if checksum != _checksum(w, b, meta):
-        raise _fail(file, "checksum mismatch: the file was modified after it was saved")
-    dtype = _require(meta, "dtype", str, file)
-    if dtype not in ("float64", "float32") or str(w.dtype) != dtype:
-        raise _fail(file, f"weights have dtype {w.dtype}, metadata says {dtype!r}")
-    shape = _require(meta, "image_shape", list, file)
-    if len(shape) != 3 or not all(
-        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
-    ):
-        raise _fail(file, "image_shape must be three positive whole numbers")
-    height, width, channels = shape
-    mode = _require(meta, "mode", str, file)
-    if mode not in MODES or MODES[mode] != channels:
-        raise _fail(file, f"colour mode {mode!r} does not match {channels} channels")
-    n_x = height * width * channels
-    if _require(meta, "n_x", int, file) != n_x or w.shape != (n_x, 1):
-        raise _fail(
-            file,
-            f"weights have shape {w.shape}, expected ({n_x}, 1) "
-            f"for {height}x{width}x{channels} images",
-        )
-    if b.shape != () or b.dtype != np.float64:
-        raise _fail(file, "the bias must be one float64 number")
-    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
-        raise _fail(file, "its weights or bias are not finite")
-    classes = _require(meta, "classes", list, file)
+    dtype, image_shape, mode = check_parameters(fields, w, b, meta)
+    classes = fields.get(meta, "classes", list)
     if len(classes) != 2 or not all(isinstance(c, str) for c in classes):
-        raise _fail(file, "classes must be two names")
-    preprocessing = _require(meta, "preprocessing", dict, file)
-    if preprocessing != PREPROCESSING:
-        raise _fail(file, "it was preprocessed differently from what this version does")
-    hyper = _require(meta, "hyperparameters", dict, file)
-    training = _require(meta, "training", dict, file)
-    data = _require(training, "data", dict, file)
-    costs = _require(training, "costs", list, file)
-    if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in costs):
-        raise _fail(file, "training costs must be numbers")
+        raise fields.fail("classes must be two names")
+    hyper = fields.get(meta, "hyperparameters", dict)
+    training = fields.get(meta, "training", dict)
+    data = fields.get(training, "data", dict)
     seed = data.get("split_seed")
     fraction = data.get("test_fraction")
     return TrainedModel(
         w=w,
         b=float(b),
         dtype=dtype,
-        image_shape=(height, width, channels),
+        image_shape=image_shape,
         mode=mode,
         classes=(classes[0], classes[1]),
-        learning_rate=_finite_number(hyper, "learning_rate", file),
-        num_iterations=_require(hyper, "num_iterations", int, file),
-        costs=tuple(float(c) for c in costs),
-        record_every=_require(hyper, "record_every", int, file),
-        train_accuracy=_finite_number(training, "train_accuracy", file),
-        test_accuracy=_finite_number(training, "test_accuracy", file),
+        learning_rate=fields.number(hyper, "learning_rate"),
+        num_iterations=fields.count(hyper, "num_iterations", 1),
+        costs=fields.numbers(training, "costs"),
+        record_every=fields.count(hyper, "record_every", 1),
+        train_accuracy=fields.number(training, "train_accuracy"),
+        test_accuracy=fields.number(training, "test_accuracy"),
         data=DataRecord(
-            source=_require(data, "source", str, file),
-            test_source=_require(data, "test_source", str, file),
-            m_train=_require(data, "m_train", int, file),
-            m_test=_require(data, "m_test", int, file),
-            split_seed=seed if isinstance(seed, int) else None,
+            source=fields.get(data, "source", str),
+            test_source=fields.get(data, "test_source", str),
+            m_train=fields.count(data, "m_train"),
+            m_test=fields.count(data, "m_test"),
+            split_seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
             test_fraction=float(fraction) if isinstance(fraction, (int, float)) else None,
         ),
-        engine=_require(hyper, "engine", str, file),
-        preprocessing=dict(preprocessing),
+        engine=fields.get(hyper, "engine", str),
+        preprocessing=dict(PREPROCESSING),
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from logistic_neuron.activation import sigmoid
-from logistic_neuron.backend import Array
+from logistic_neuron.backend import Array, all_finite, namespace, overflow_checked_by_caller
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.propagation import (
     Gradients,
@@ -197,24 +197,29 @@ def optimize(
 
     costs = [float(c) for c in previous_costs]
     grads = Gradients(dw=w, db=0.0)
+    xp = namespace(w, X)
     for i in range(start_iteration, num_iterations):
-        Z = linear(w, b, X)
-        A = sigmoid(Z)
-        grads = gradients_from_activations(A, X, Y)
-        if i % record_every == 0:
-            # The cost is only needed where it is recorded: computing it from Z
-            # here saves an exp and a log per example on the other iterations.
-            cost = cost_from_logits(Z, Y)
-            costs.append(cost)
-            if print_cost:
-                print(f"Cost after iteration {i}: {cost:f}")
-            if detect_divergence:
-                check_divergence(costs, i, learning_rate)
-        w = w - learning_rate * grads.dw
-        b = b - learning_rate * grads.db
+        with overflow_checked_by_caller(xp):
+            Z = linear(w, b, X)
+            if not all_finite(xp, Z):
+                # The weights overflowed: nothing after this would be meaningful.
+                check_divergence([*costs, math.inf], i, learning_rate)
+            A = sigmoid(Z)
+            grads = gradients_from_activations(A, X, Y)
+            if i % record_every == 0:
+                # The cost is only needed where it is recorded: computing it from Z
+                # here saves an exp and a log per example on the other iterations.
+                cost = cost_from_logits(Z, Y)
+                costs.append(cost)
+                if print_cost:
+                    print(f"Cost after iteration {i}: {cost:f}")
+                if detect_divergence:
+                    check_divergence(costs, i, learning_rate)
+            w = w - learning_rate * grads.dw
+            b = b - learning_rate * grads.db
         if callback is not None:
             callback(Progress(i + 1, num_iterations, w, b, tuple(costs)))
-    if detect_divergence and not math.isfinite(b):
+    if not (math.isfinite(b) and all_finite(xp, w)):
         check_divergence([*costs, math.inf], num_iterations, learning_rate)
     return OptimizationResult(
         w=w,

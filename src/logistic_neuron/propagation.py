@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from logistic_neuron.activation import sigmoid, softplus
-from logistic_neuron.backend import Array, default_namespace, float_dtype, namespace
+from logistic_neuron.backend import (
+    Array,
+    all_finite,
+    default_namespace,
+    float_dtype,
+    namespace,
+    overflow_checked_by_caller,
+)
 from logistic_neuron.validation import (
     check_bias,
     check_features,
@@ -101,7 +108,8 @@ def linear(w: Array, b: float, X: Array) -> Array:
     array, shape (1, m)
     """
     xp = namespace(w, X)
-    return xp.matmul(w.T, X) + b
+    with overflow_checked_by_caller(xp):
+        return xp.matmul(w.T, X) + b
 
 
 def cost_from_logits(Z: Array, Y: Array) -> float:
@@ -121,7 +129,13 @@ def cost_from_logits(Z: Array, Y: Array) -> float:
         Finite for every finite ``Z``.
     """
     xp = namespace(Z, Y)
-    return float(xp.mean(softplus(Z) - Y * Z))
+    losses = softplus(Z) - Y * Z
+    m = losses.shape[-1]
+    # Each loss is finite, but for |z| near the float maximum their sum is not:
+    # divide first in that (rare) case so the mean stays finite and silent.
+    if float(xp.max(losses)) > float(xp.finfo(losses.dtype).max) / m:
+        return float(xp.sum(losses / m))
+    return float(xp.mean(losses))
 
 
 def labels_like(Y: Array, X: Array) -> Array:
@@ -162,9 +176,22 @@ def gradients_from_activations(A: Array, X: Array, Y: Array) -> Gradients:
     xp = namespace(A, X, Y)
     m = X.shape[1]
     dZ = A - Y
-    dw = xp.matmul(X, dZ.T) / m
+    with overflow_checked_by_caller(xp):
+        dw = xp.matmul(X, dZ.T) / m
     db = float(xp.mean(dZ))
     return Gradients(dw=dw, db=db)
+
+
+def check_logits(Z: Array) -> None:
+    """Raise ``ValueError`` when ``Z = w^T X + b`` overflowed.
+
+    Every input is finite, but their products can exceed the float range.
+    """
+    if not all_finite(namespace(Z), Z):
+        raise ValueError(
+            "w^T X + b overflowed the float range: the features or weights are far too large; "
+            "scale X (pixels by 1/255) and start from small weights"
+        )
 
 
 def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]:
@@ -205,7 +232,14 @@ def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]
     [0.99845601 2.39507239] 0.00145558 5.80154532
     """
     b, Y = validate_problem(w, b, X, Y)
-    return propagate_unchecked(w, b, X, Y)
+    Z = linear(w, b, X)
+    check_logits(Z)
+    grads = gradients_from_activations(sigmoid(Z), X, Y)
+    if not all_finite(namespace(X), grads.dw):
+        raise ValueError(
+            "the gradient dw overflowed the float range: the features are far too large; scale X"
+        )
+    return grads, cost_from_logits(Z, Y)
 
 
 def propagate_unchecked(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]:

@@ -10,12 +10,32 @@ from typing import Any
 from logistic_neuron.argtypes import positive_int
 from logistic_neuron.datasets import FACES, Dataset, load_dataset
 
+#: Defaults of the data options.
+DATA_DEFAULTS: dict[str, Any] = {
+    "data": FACES,
+    "test": None,
+    "image_size": 64,
+    "mode": "RGB",
+    "positive": None,
+    "seed": 0,
+}
 
-def add_data_options(parser: argparse.ArgumentParser, *, test: bool = True) -> None:
-    """Add ``--data``, ``--test`` and the image-folder options to ``parser``."""
+
+def add_data_options(
+    parser: argparse.ArgumentParser, *, test: bool = True, defaults: bool = True
+) -> None:
+    """Add ``--data``, ``--test`` and the image-folder options to ``parser``.
+
+    With ``defaults=False`` every option defaults to ``None``, so a command can
+    tell which were given (see :data:`DATA_DEFAULTS` for the real defaults).
+    """
+
+    def default(name: str) -> Any:
+        return DATA_DEFAULTS[name] if defaults else None
+
     parser.add_argument(
         "--data",
-        default=FACES,
+        default=default("data"),
         metavar="SOURCE",
         help="'faces' (bundled, the default), a course .h5 file, or a folder with two class "
         "subfolders",
@@ -30,14 +50,14 @@ def add_data_options(parser: argparse.ArgumentParser, *, test: bool = True) -> N
     parser.add_argument(
         "--image-size",
         type=positive_int,
-        default=64,
+        default=default("image_size"),
         metavar="N",
         help="image folders are resized to N x N pixels (default 64)",
     )
     parser.add_argument(
         "--mode",
         choices=("RGB", "L"),
-        default="RGB",
+        default=default("mode"),
         help="colour mode for image folders: RGB (default) or L (grey)",
     )
     parser.add_argument(
@@ -47,19 +67,32 @@ def add_data_options(parser: argparse.ArgumentParser, *, test: bool = True) -> N
         help="which class subfolder of an image folder is the positive class (label 1)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the stratified hold-out split (default 0)"
+        "--seed",
+        type=int,
+        default=default("seed"),
+        help="seed of the stratified hold-out split (default 0)",
     )
 
 
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """Load the data set the data options name."""
+    settings = {name: getattr(args, name, None) for name in DATA_DEFAULTS}
+    return dataset_from_settings(settings)
+
+
+def dataset_from_settings(settings: dict[str, Any]) -> Dataset:
+    """Load the data set described by data options (missing ones take their defaults)."""
+    value = {
+        name: settings.get(name) if settings.get(name) is not None else default
+        for name, default in DATA_DEFAULTS.items()
+    }
     return load_dataset(
-        args.data,
-        getattr(args, "test", None),
-        image_size=(args.image_size, args.image_size),
-        mode=args.mode,
-        positive=args.positive,
-        seed=args.seed,
+        value["data"],
+        value["test"],
+        image_size=(value["image_size"], value["image_size"]),
+        mode=value["mode"],
+        positive=value["positive"],
+        seed=value["seed"],
     )
 
 
