@@ -90,7 +90,7 @@ def test_h5_labels_as_row_and_grey_images(tmp_path):
         (small_images(4), np.array([0, 1, 1]), "4 images but 3 labels"),
         (small_images(4), np.array([0, 1, 2, 1]), "must be 0 and 1"),
         (small_images(4), np.array([0, -1, 1, 1]), "must be 0 and 1"),
-        (small_images(4), np.array([0, 0.5, 1, 1]), "must be 0 and 1"),
+        (small_images(4), np.array([0, 0.5, 1, 1]), "whole numbers 0 and 1, found 0.5"),
         (small_images(4), np.array([0, np.nan, 1, 1]), "NaN or infinite"),
         (small_images(4)[:, :, :, :2], np.array([0, 1, 1, 0]), "expected"),
         (small_images(0), np.zeros(0, dtype=int), "no images"),

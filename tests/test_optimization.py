@@ -1,9 +1,11 @@
+import warnings
+
 import numpy as np
 import pytest
 
 from conftest import to_host
 from logistic_neuron.errors import TrainingDivergedError
-from logistic_neuron.optimization import check_divergence, optimize
+from logistic_neuron.optimization import CostRoseWarning, check_divergence, optimize
 
 W = np.array([[1.0], [2.0]])
 B = 2.0
@@ -93,7 +95,10 @@ def test_divergence_is_detected_and_names_the_learning_rate():
     Xbig = rng.normal(scale=50, size=(20, 40))
     Ybig = (rng.random((1, 40)) > 0.5).astype(float)
     w = np.zeros((20, 1))
-    with pytest.raises(TrainingDivergedError, match="learning rate 1e\\+06.*smaller one such as"):
+    with (
+        pytest.warns(CostRoseWarning, match="learning rate 1e\\+06 is probably too large"),
+        pytest.raises(TrainingDivergedError, match="learning rate 1e\\+06.*smaller one such as"),
+    ):
         optimize(w, 0.0, Xbig, Ybig, 3000, 1e6, record_every=10)
 
 
@@ -102,8 +107,13 @@ def test_check_divergence_rules():
     check_divergence([0.7, 0.8, 0.6], 200, 0.1)  # one rise is not divergence
     with pytest.raises(TrainingDivergedError, match="became nan"):
         check_divergence([0.7, float("nan")], 100, 0.1)
-    with pytest.raises(TrainingDivergedError, match="rose from 0.700000 to 0.900000"):
+    with pytest.raises(TrainingDivergedError, match="rose from 0.7 to 0.9"):
         check_divergence([0.7, 0.6, 0.7, 0.8, 0.9], 400, 0.1)
+    with pytest.warns(CostRoseWarning, match="rose from 0.7 to 0.8 by iteration 100"):
+        check_divergence([0.7, 0.8], 100, 0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_divergence([0.7, 0.8, 0.75], 200, 0.1)  # said once, not again
 
 
 def test_optimize_same_on_every_backend(xp):

@@ -45,7 +45,7 @@ class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and do not call ``sys.exit``."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def build_parser() -> OneLineParser:

@@ -154,6 +154,12 @@ def check_binary_labels(labels: np.ndarray, where: str, *, need_both: bool) -> n
         raise DataError(f"{where} labels contain NaN or infinite values")
     distinct = np.unique(values)
     bad = [v for v in distinct.tolist() if v not in (0, 1)]
+    fractions = [v for v in bad if float(v) != int(v)]
+    if fractions:
+        raise DataError(
+            f"{where} labels must be the whole numbers 0 and 1, found {fractions[0]!r}; "
+            "round or relabel them"
+        )
     if bad:
         shown = ", ".join(repr(v) for v in bad[:5])
         raise DataError(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ from logistic_neuron.validation import check_iterations, check_learning_rate
 #: training is called divergent. Convex gradient descent with a small enough
 #: step never raises the cost, so three rises in a row mean the step is too big.
 RISES_BEFORE_DIVERGENCE = 3
+
+
+class CostRoseWarning(UserWarning):
+    """The cost rose above its starting value: the learning rate is probably too large."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ def check_divergence(costs: Sequence[float], iteration: int, learning_rate: floa
 
     Divergence is a non-finite cost, or a cost that rose at
     :data:`RISES_BEFORE_DIVERGENCE` records in a row to above the first cost.
+    The first time a cost rises above the first one without diverging, a
+    :class:`CostRoseWarning` is issued instead.
     """
     hint = f"with learning rate {learning_rate:g}; try a smaller one such as {learning_rate / 10:g}"
     last = costs[-1]
@@ -113,8 +120,16 @@ def check_divergence(costs: Sequence[float], iteration: int, learning_rate: floa
     )
     if rising and last > costs[0]:
         raise TrainingDivergedError(
-            f"training diverged at iteration {iteration}: the cost rose from {costs[0]:.6f} "
-            f"to {last:.6f} {hint}"
+            f"training diverged at iteration {iteration}: the cost rose from {costs[0]:.6g} "
+            f"to {last:.6g} {hint}"
+        )
+    if last > costs[0] and all(c <= costs[0] for c in costs[1:-1]):
+        # Said once per run: the first time the cost climbs above where it started.
+        warnings.warn(
+            f"the cost rose from {costs[0]:.6g} to {last:.6g} by iteration {iteration}: "
+            f"learning rate {learning_rate:g} is probably too large",
+            CostRoseWarning,
+            stacklevel=3,
         )
 
 
