@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bad_inputs import CASES  # noqa: E402
-
 from logistic_neuron.cli import main  # noqa: E402
 
 HEADER = """# Bad input: what the tool answers

@@ -193,6 +193,10 @@ def folder_with(d, add):
     return root
 
 
+def truncated_png(cat):
+    truncated(write_image(cat / "t.png", (64, 64)), 0.2)
+
+
 def junk(cat):
     (cat / ".DS_Store").write_bytes(b"x")
     text_file(cat / "notes.txt")
@@ -418,7 +422,7 @@ case("folder-bad-image", DATA, "a text file named .jpg in a class folder",
      1, "x.jpg is not an image file Pillow can read")  # fmt: skip
 case("folder-truncated-image", DATA, "a truncated PNG in a class folder",
      lambda d: ["train", "--data",
-                str(folder_with(d, lambda cat: truncated(write_image(cat / "t.png", (64, 64)), 0.2)))],
+                str(folder_with(d, truncated_png))],
      1, "truncated or corrupt")  # fmt: skip
 case("folder-symlink-loop", DATA, "a symbolic link that points at itself: skipped, named",
      lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
