@@ -43,33 +43,40 @@ def test_train_faces_default(tmp_path, capsys, monkeypatch):
     assert float(lines[-3].split()[2]) > 80
 
 
-def test_classic_run_through_the_cli(course_data_dir, tmp_path, capsys):
-    model_path = tmp_path / "cat.npz"
-    code, out, _ = run(
-        capsys,
+def classic_argv(course_data_dir, model_path, *extra):
+    """The course's classic run: 2000 iterations at learning rate 0.005 on the cat files."""
+    return [
         "train",
-        "--data",
-        str(course_data_dir / "train_catvnoncat.h5"),
-        "--test",
-        str(course_data_dir / "test_catvnoncat.h5"),
-        "--iterations",
-        "2000",
-        "--learning-rate",
-        "0.005",
-        "--model-out",
-        str(model_path),
-    )
+        "--data", str(course_data_dir / "train_catvnoncat.h5"),
+        "--test", str(course_data_dir / "test_catvnoncat.h5"),
+        "--iterations", "2000",
+        "--learning-rate", "0.005",
+        "--model-out", str(model_path),
+        *extra,
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cat_model(course_data_dir, tmp_path_factory):
+    """The classic run's model file and what train printed, made once for this module."""
+    import contextlib
+    import io
+
+    path = tmp_path_factory.mktemp("cat") / "cat.npz"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(classic_argv(course_data_dir, path))
     assert code == 0
+    return path, out.getvalue()
+
+
+def test_classic_run_through_the_cli(cat_model, course_data_dir, capsys):
+    model_path, out = cat_model
     assert out == COURSE_OUTPUT + f"model saved to {model_path}\n"
     code, out, _ = run(
-        capsys,
-        "evaluate",
-        "--model",
-        str(model_path),
-        "--data",
-        str(course_data_dir / "test_catvnoncat.h5"),
-        "--json",
-    )
+        capsys, "evaluate", "--model", str(model_path),
+        "--data", str(course_data_dir / "test_catvnoncat.h5"), "--json",
+    )  # fmt: skip
     report = json.loads(out)
     assert code == 0
     assert report["accuracy"] == 70.0
@@ -78,24 +85,9 @@ def test_classic_run_through_the_cli(course_data_dir, tmp_path, capsys):
     assert report["recall"] == pytest.approx(23 / 33)
 
 
-def test_train_json(course_data_dir, tmp_path, capsys):
-    code, out, err = run(
-        capsys,
-        "train",
-        "--data",
-        str(course_data_dir / "train_catvnoncat.h5"),
-        "--test",
-        str(course_data_dir / "test_catvnoncat.h5"),
-        "--iterations",
-        "2000",
-        "--learning-rate",
-        "0.005",
-        "--model-out",
-        str(tmp_path / "m.npz"),
-        "--json",
-        "--dtype",
-        "float32",
-    )
+def test_train_json_float32(course_data_dir, tmp_path, capsys):
+    argv = classic_argv(course_data_dir, tmp_path / "m.npz", "--json", "--dtype", "float32")
+    code, out, err = run(capsys, *argv)
     assert code == 0 and err == ""
     document = json.loads(out)
     assert len(document["costs"]) == 20
@@ -107,28 +99,8 @@ def test_train_json(course_data_dir, tmp_path, capsys):
     assert load_model(tmp_path / "m.npz").dtype == "float32"
 
 
-def test_predict_images(course_data_dir, tmp_path, capsys):
-    model_path = tmp_path / "m.npz"
-    assert (
-        main(
-            [
-                "train",
-                "--data",
-                str(course_data_dir / "train_catvnoncat.h5"),
-                "--test",
-                str(course_data_dir / "test_catvnoncat.h5"),
-                "--iterations",
-                "2000",
-                "--learning-rate",
-                "0.005",
-                "--model-out",
-                str(model_path),
-                "--json",
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+def test_predict_images(cat_model, course_data_dir, tmp_path, capsys):
+    model_path, _ = cat_model
     import h5py
 
     with h5py.File(course_data_dir / "test_catvnoncat.h5") as f:
@@ -136,14 +108,9 @@ def test_predict_images(course_data_dir, tmp_path, capsys):
     Image.fromarray(first).save(tmp_path / "exact.png")
     Image.fromarray(first).convert("RGBA").resize((128, 128)).save(tmp_path / "big.png")
     code, out, err = run(
-        capsys,
-        "predict",
-        "--model",
-        str(model_path),
-        str(tmp_path / "exact.png"),
-        str(tmp_path / "big.png"),
-        "--json",
-    )
+        capsys, "predict", "--model", str(model_path),
+        str(tmp_path / "exact.png"), str(tmp_path / "big.png"), "--json",
+    )  # fmt: skip
     assert code == 0 and err == ""
     result = json.loads(out)["predictions"]
     model = load_model(model_path)

@@ -82,7 +82,7 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
 
 def dataset_from_settings(settings: dict[str, Any]) -> Dataset:
     """Load the data set described by data options (missing ones take their defaults)."""
-    value = {
+    value: dict[str, Any] = {
         name: settings.get(name) if settings.get(name) is not None else default
         for name, default in DATA_DEFAULTS.items()
     }
