@@ -221,3 +221,34 @@ def test_version_and_module_entry(capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         runpy.run_module("logistic_neuron", run_name="__main__")
     assert exit_info.value.code == 2
+
+
+def test_same_command_same_model_bytes(tmp_path, capsys):
+    for name in ("a.npz", "b.npz"):
+        assert (
+            main(["train", "--iterations", "200", "--model-out", str(tmp_path / name), "--json"])
+            == 0
+        )
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
+    class Terminal:
+        def __init__(self):
+            self.text = []
+
+        def write(self, text):
+            self.text.append(text)
+
+        def flush(self):
+            pass
+
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["train", "--iterations", "300", "--model-out", str(tmp_path / "m.npz")]) == 0
+    drawn = "".join(terminal.text)
+    assert "300/300" in drawn and "[" in drawn
+    assert "Cost after iteration 200" in capsys.readouterr().out
