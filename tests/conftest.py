@@ -47,7 +47,7 @@ def course_data(course_data_dir: Path) -> Dataset:
     return load_dataset(str(course_data_dir / TRAIN_FILE), str(course_data_dir / TEST_FILE))
 
 
-BACKENDS = ["numpy", "array_api_strict", "torch"]
+BACKENDS = ["numpy", "array_api_strict", "torch", "dask"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -63,6 +63,9 @@ def xp(request: pytest.FixtureRequest):
             "torch", reason="PyTorch is not installed (pip install torch==2.13.0)"
         )
         return array_api_compat.array_namespace(torch.zeros(1))
+    if name == "dask":
+        dask_array = pytest.importorskip("dask.array", reason="Dask is not installed")
+        return array_api_compat.array_namespace(dask_array.zeros(1))
     if name == "numpy":
         import numpy
 

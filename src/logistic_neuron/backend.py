@@ -141,3 +141,15 @@ def overflow_checked_by_caller(xp: Any) -> Iterator[None]:
 def all_finite(xp: Any, x: Any) -> bool:
     """True when every element of ``x`` is finite."""
     return bool(xp.all(xp.isfinite(x)))
+
+
+def materialize(x: Any) -> Any:
+    """Evaluate a lazy array now (Dask), so loops do not rebuild ever longer task graphs.
+
+    Gradient descent feeds each step's ``w`` into the next one; with Dask,
+    leaving ``w`` lazy makes iteration k recompute all k steps before it.
+    Eager libraries return ``x`` unchanged.
+    """
+    if array_api_compat.is_dask_array(x):
+        return x.persist()
+    return x

@@ -33,6 +33,12 @@ COMMAND_MODULES = (
     "train",
     "predict",
     "evaluate",
+    "graph",
+    "vectorization",
+    "gradcheck",
+    "compare-learning-rates",
+    "overfitting",
+    "report",
 )
 
 EXIT_OK = 0

@@ -18,7 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from logistic_neuron.activation import sigmoid
-from logistic_neuron.backend import Array, all_finite, namespace, overflow_checked_by_caller
+from logistic_neuron.backend import (
+    Array,
+    all_finite,
+    materialize,
+    namespace,
+    overflow_checked_by_caller,
+)
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.propagation import (
     Gradients,
@@ -230,7 +236,7 @@ def optimize(
                     print(f"Cost after iteration {i}: {cost:f}")
                 if detect_divergence:
                     check_divergence(costs, i, learning_rate)
-            w = w - learning_rate * grads.dw
+            w = materialize(w - learning_rate * grads.dw)
             b = b - learning_rate * grads.db
         if callback is not None:
             callback(Progress(i + 1, num_iterations, w, b, tuple(costs)))
