@@ -120,3 +120,15 @@ def test_random_bytes_never_crash_the_loaders(tmp_path, header, body):
                 load(path)
             except errors as exc:
                 assert str(exc)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m", [1, 2, 9, 1000])
+def test_cost_when_every_z_is_the_float_maximum(dtype, m):
+    # Found by hypothesis: m losses of the float maximum each overflowed their sum.
+    top = np.finfo(dtype).max
+    z = np.full((1, m), top, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cost = cost_from_logits(z, np.zeros_like(z))
+    assert cost == pytest.approx(float(top), rel=1e-6)

@@ -131,10 +131,13 @@ def cost_from_logits(Z: Array, Y: Array) -> float:
     xp = namespace(Z, Y)
     losses = softplus(Z) - Y * Z
     m = losses.shape[-1]
-    # Each loss is finite, but for |z| near the float maximum their sum is not:
-    # divide first in that (rare) case so the mean stays finite and silent.
-    if float(xp.max(losses)) > float(xp.finfo(losses.dtype).max) / m:
-        return float(xp.sum(losses / m))
+    # Each loss is finite, but for |z| near the float maximum their sum is not.
+    # In that (rare) case sum halves of L/m, which cannot overflow, and double in
+    # Python floats; the true mean never exceeds the largest float, so capping
+    # there only removes rounding.
+    largest = float(xp.finfo(losses.dtype).max)
+    if float(xp.max(losses)) > largest / (2 * m):
+        return min(float(xp.sum(losses / (2 * m))) * 2, largest)
     return float(xp.mean(losses))
 
 
