@@ -94,3 +94,25 @@ def test_sigterm_during_training_stops_cleanly(tmp_path):
     assert state.iteration % 200 == 0 and state.iteration > 0
     assert sorted(os.listdir(tmp_path)) == ["m.checkpoint.npz"]
     assert np.all(np.isfinite(state.w))
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.3])
+def test_sigkill_of_a_training_process_saving_every_iteration(tmp_path, delay):
+    # Saving a checkpoint after every iteration, the process spends most of its
+    # time writing: a SIGKILL lands mid-save most of the time, wherever it lands
+    # the checkpoint on disk must be a whole one.
+    checkpoint = tmp_path / "m.checkpoint.npz"
+    with subprocess.Popen(
+        [sys.executable, "-m", "logistic_neuron", "train", "--iterations", "1000000",
+         "--checkpoint-every", "1", "--model-out", str(tmp_path / "m.npz"), "--json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    ) as child:  # fmt: skip
+        try:
+            assert wait_for(checkpoint.exists), "no checkpoint was written"
+            time.sleep(delay)
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+    state = load_checkpoint(checkpoint)
+    assert state.iteration >= 1 and np.all(np.isfinite(state.w))
+    assert not (tmp_path / "m.npz").exists()
