@@ -48,3 +48,21 @@ def test_bad_settings(image_paths):
         load_images_parallel(image_paths, pool="gpu")
     with pytest.raises(ValueError, match="workers"):
         load_images_parallel(image_paths, workers=0)
+
+
+def test_read_images_parallel_keeps_order_and_errors(tmp_path):
+    from imagefactory import write_image
+
+    from logistic_neuron.batch_images import read_images_parallel
+    from logistic_neuron.errors import DataError
+    from logistic_neuron.images import LoadedImage, read_image
+
+    paths = [write_image(tmp_path / f"{i}.png", (10 + i, 12), seed=i) for i in range(6)]
+    (tmp_path / "bad.jpg").write_text("not an image")
+    paths.insert(3, tmp_path / "bad.jpg")
+    outcomes = read_images_parallel(paths, (8, 8), "RGB", workers=2)
+    assert isinstance(outcomes[3], DataError) and "bad.jpg" in str(outcomes[3])
+    for path, outcome in zip(paths, outcomes, strict=True):
+        if path.name != "bad.jpg":
+            assert isinstance(outcome, LoadedImage)
+            np.testing.assert_array_equal(outcome.pixels, read_image(path, (8, 8)).pixels)

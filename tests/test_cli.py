@@ -252,3 +252,11 @@ def test_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
     drawn = "".join(terminal.text)
     assert "300/300" in drawn and "[" in drawn
     assert "Cost after iteration 200" in capsys.readouterr().out
+
+
+def test_model_records_the_engine_that_ran(tmp_path, capsys):
+    assert (
+        main(["train", "--iterations", "20", "--model-out", str(tmp_path / "m.npz"), "--json"]) == 0
+    )
+    # 150 x 625 x 20 multiply-adds: too small for the compiled engine to pay for its compile.
+    assert load_model(tmp_path / "m.npz").engine == "reference"

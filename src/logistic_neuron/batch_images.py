@@ -16,7 +16,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from logistic_neuron.backend import np
-from logistic_neuron.images import channels_of, check_size, load_image
+from logistic_neuron.errors import DataError
+from logistic_neuron.images import LoadedImage, channels_of, check_size, load_image, read_image
 
 #: Pool kinds :func:`load_images_parallel` accepts.
 POOLS = ("thread", "process", "serial")
@@ -107,3 +108,44 @@ def load_images_parallel(
                 future.cancel()
             raise
     return out
+
+
+def _read_or_error(path: str, size: tuple[int, int], mode: str) -> LoadedImage | DataError:
+    try:
+        return read_image(path, size, mode)
+    except DataError as exc:
+        return exc
+
+
+def read_images_parallel(
+    paths: Sequence[str | os.PathLike[str]],
+    size: tuple[int, int] = (64, 64),
+    mode: str = "RGB",
+    workers: int | None = None,
+) -> list[LoadedImage | DataError]:
+    """Read images on a thread pool, keeping each one's outcome.
+
+    Unlike :func:`load_images_parallel`, a bad file does not stop the others:
+    its place in the result holds the :class:`~logistic_neuron.errors.DataError`
+    that says why, so ``predict`` can score the good images and report the bad.
+
+    Parameters
+    ----------
+    paths : sequence of str or PathLike
+    size : (height, width)
+    mode : {"RGB", "L"}
+    workers : int, optional
+        Threads; the number of usable CPUs when omitted.
+
+    Returns
+    -------
+    list of LoadedImage or DataError, in the order of ``paths``
+    """
+    check_size(size)
+    channels_of(mode)
+    names = [os.fspath(p) for p in paths]
+    count = default_workers() if workers is None else workers
+    if count <= 1 or len(names) <= 1:
+        return [_read_or_error(name, size, mode) for name in names]
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="read-image") as executor:
+        return list(executor.map(lambda name: _read_or_error(name, size, mode), names))

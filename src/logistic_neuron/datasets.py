@@ -27,7 +27,7 @@ from typing import Any
 
 from logistic_neuron.backend import np
 from logistic_neuron.errors import DataError
-from logistic_neuron.images import channels_of, check_size, load_image
+from logistic_neuron.images import channels_of, check_size
 
 #: The bundled default data set.
 FACES = "faces"
@@ -400,21 +400,20 @@ def load_image_folder(
         ordered = (classes[0], classes[1])
     else:
         ordered = _choose_positive(names, positive, folder)
-    images: list[np.ndarray] = []
+    from logistic_neuron.batch_images import load_images_parallel
+
+    files: list[Path] = []
     labels: list[int] = []
-    files_read: list[str] = []
     for label, name in enumerate(ordered):
-        files = _image_files(folder / name)
-        if not files:
+        class_files = _image_files(folder / name)
+        if not class_files:
             raise DataError(f"class folder {folder / name} holds no images")
-        for file in files:
-            images.append(load_image(file, size, mode))
-            labels.append(label)
-            files_read.append(f"{name}/{file.name}")
-    return (
-        Split(np.stack(images), np.asarray(labels, dtype=np.int64), tuple(files_read)),
-        ordered,
-    )
+        files += class_files
+        labels += [label] * len(class_files)
+    # Decoded and resized on all cores; the first bad file (in order) is reported.
+    images = load_images_parallel(files, size, mode)
+    file_names = tuple(f"{file.parent.name}/{file.name}" for file in files)
+    return Split(images, np.asarray(labels, dtype=np.int64), file_names), ordered
 
 
 def load_faces() -> tuple[Split, tuple[str, str]]:

@@ -149,6 +149,9 @@ def read_image(
     try:
         with warnings.catch_warnings():
             # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that.
+            # catch_warnings is not thread-safe: with images read on threads, a
+            # filter may outlive this block. It only ever turns this same warning
+            # into an error, which every caller here answers the same way.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as opened:
                 pixels = opened.size[0] * opened.size[1]

@@ -7,10 +7,11 @@ import sys
 from typing import Any
 
 from logistic_neuron.backend import np
+from logistic_neuron.batch_images import read_images_parallel
 from logistic_neuron.commands import figure_options
 from logistic_neuron.commands.common import print_json
 from logistic_neuron.errors import DataError
-from logistic_neuron.images import LoadedImage, read_image
+from logistic_neuron.images import LoadedImage
 from logistic_neuron.model_file import load_model
 from logistic_neuron.prediction import THRESHOLD
 
@@ -37,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
     height, width, _ = model.image_shape
     loaded: list[tuple[str, LoadedImage]] = []
     failures: list[str] = []
-    for path in args.images:
-        try:
-            loaded.append((path, read_image(path, (height, width), model.mode)))
-        except DataError as exc:
-            failures.append(str(exc))
+    # Decoding and resizing run on all cores (Pillow releases the GIL).
+    outcomes = read_images_parallel(args.images, (height, width), model.mode)
+    for path, outcome in zip(args.images, outcomes, strict=True):
+        if isinstance(outcome, DataError):
+            failures.append(str(outcome))
+        else:
+            loaded.append((path, outcome))
     results: list[dict[str, Any]] = []
     if loaded:
         images = np.stack([image.pixels for _, image in loaded])

@@ -20,7 +20,7 @@ from logistic_neuron.commands.common import (
     print_json,
 )
 from logistic_neuron.datasets import Dataset
-from logistic_neuron.engines import ENGINES, fit
+from logistic_neuron.engines import ENGINES, fit, resolve_engine
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.model_file import DataRecord, TrainedModel, save_model
 from logistic_neuron.optimization import OptimizationResult, Progress
@@ -278,7 +278,11 @@ def run(args: argparse.Namespace) -> int:
         raise
     finally:
         printer.close()
-    trained = build_model(result, dataset, settings["dtype"], settings["engine"])
+    # Record the engine that really ran ("auto" resolved), as the model's provenance.
+    engine = resolve_engine(
+        dataset.train.pixels(), settings["dtype"], settings["iterations"], settings["engine"]
+    )
+    trained = build_model(result, dataset, settings["dtype"], engine)
     save_model(trained, model_path)
     if writer is not None and writer.saved and checkpoint_path.exists():
         # The run is complete: the model supersedes its checkpoint.
