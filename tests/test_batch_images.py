@@ -52,7 +52,6 @@ def test_bad_settings(image_paths):
 
 def test_read_images_parallel_keeps_order_and_errors(tmp_path):
     from imagefactory import write_image
-
     from logistic_neuron.batch_images import read_images_parallel
     from logistic_neuron.errors import DataError
     from logistic_neuron.images import LoadedImage, read_image
