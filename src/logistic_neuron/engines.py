@@ -40,15 +40,14 @@ from logistic_neuron.optimization import (
     OptimizationResult,
     Progress,
     check_divergence,
+    check_run_settings,
     optimize,
 )
 from logistic_neuron.propagation import Gradients, initialize_with_zeros
 from logistic_neuron.validation import (
     check_bias,
     check_features,
-    check_iterations,
     check_labels,
-    check_learning_rate,
     check_weights,
 )
 
@@ -244,33 +243,6 @@ def _check_fast_features(X: Any, engine: str) -> None:
             raise ValueError("X contains NaN or infinite values; clean or drop those examples")
 
 
-def _check_run(
-    num_iterations: Any,
-    learning_rate: Any,
-    record_every: Any,
-    start_iteration: Any,
-    previous_costs: Sequence[float],
-) -> tuple[int, float, int]:
-    # The same checks, with the same messages, as optimize().
-    num_iterations = check_iterations(num_iterations)
-    learning_rate = check_learning_rate(learning_rate)
-    record_every = check_iterations(record_every, "record_every")
-    if not _is_count(start_iteration):
-        raise ValueError(f"start_iteration must be a whole number, got {start_iteration!r}")
-    if not 0 <= start_iteration < num_iterations:
-        raise ValueError(
-            f"start_iteration must be between 0 and num_iterations - 1 = {num_iterations - 1}, "
-            f"got {start_iteration}"
-        )
-    expected_records = -(-start_iteration // record_every)
-    if len(previous_costs) != expected_records:
-        raise ValueError(
-            f"previous_costs must hold the {expected_records} costs recorded before iteration "
-            f"{start_iteration}, got {len(previous_costs)}"
-        )
-    return num_iterations, learning_rate, record_every
-
-
 def _fit_one_pass(
     engine: str,
     X: Any,
@@ -306,7 +278,7 @@ def _fit_one_pass(
         )
     check_labels(Y, m)
     b = check_bias(b)
-    num_iterations, learning_rate, record_every = _check_run(
+    num_iterations, learning_rate, record_every = check_run_settings(
         num_iterations, learning_rate, record_every, start_iteration, previous_costs
     )
     if engine == "numba":

@@ -16,6 +16,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from logistic_neuron.activation import sigmoid
 from logistic_neuron.backend import (
@@ -139,6 +140,39 @@ def check_divergence(costs: Sequence[float], iteration: int, learning_rate: floa
         )
 
 
+def check_run_settings(
+    num_iterations: Any,
+    learning_rate: Any,
+    record_every: Any,
+    start_iteration: Any,
+    previous_costs: Sequence[float],
+) -> tuple[int, float, int]:
+    """Check a run's settings (every engine's), returning them as int, float, int.
+
+    Raises
+    ------
+    ValueError
+        One line naming the bad setting.
+    """
+    num_iterations = check_iterations(num_iterations)
+    learning_rate = check_learning_rate(learning_rate)
+    record_every = check_iterations(record_every, "record_every")
+    if isinstance(start_iteration, bool) or not isinstance(start_iteration, int):
+        raise ValueError(f"start_iteration must be a whole number, got {start_iteration!r}")
+    if not 0 <= start_iteration < num_iterations:
+        raise ValueError(
+            f"start_iteration must be between 0 and num_iterations - 1 = {num_iterations - 1}, "
+            f"got {start_iteration}"
+        )
+    expected_records = -(-start_iteration // record_every)
+    if len(previous_costs) != expected_records:
+        raise ValueError(
+            f"previous_costs must hold the {expected_records} costs recorded before iteration "
+            f"{start_iteration}, got {len(previous_costs)}"
+        )
+    return num_iterations, learning_rate, record_every
+
+
 def optimize(
     w: Array,
     b: float,
@@ -199,22 +233,9 @@ def optimize(
         When ``detect_divergence`` and the cost diverges.
     """
     b, Y = validate_problem(w, b, X, Y)
-    num_iterations = check_iterations(num_iterations)
-    learning_rate = check_learning_rate(learning_rate)
-    record_every = check_iterations(record_every, "record_every")
-    if isinstance(start_iteration, bool) or not isinstance(start_iteration, int):
-        raise ValueError(f"start_iteration must be a whole number, got {start_iteration!r}")
-    if not 0 <= start_iteration < num_iterations:
-        raise ValueError(
-            f"start_iteration must be between 0 and num_iterations - 1 = {num_iterations - 1}, "
-            f"got {start_iteration}"
-        )
-    expected_records = -(-start_iteration // record_every)
-    if len(previous_costs) != expected_records:
-        raise ValueError(
-            f"previous_costs must hold the {expected_records} costs recorded before iteration "
-            f"{start_iteration}, got {len(previous_costs)}"
-        )
+    num_iterations, learning_rate, record_every = check_run_settings(
+        num_iterations, learning_rate, record_every, start_iteration, previous_costs
+    )
 
     costs = [float(c) for c in previous_costs]
     grads = Gradients(dw=w, db=0.0)
