@@ -230,7 +230,7 @@ def ln_loop(name: str, X: Any, Y: Any, iterations: int, lr: float) -> tuple:
     import contextlib
     import io
 
-    from logistic_neuron.engines import fit, resolve_engine
+    from logistic_neuron.engines.resolver import fit, resolve_engine
 
     dtype = "float64" if name == "ln-default" else "float32"
     engine = {"ln-default": "auto", "ln-blocked-u8": "numpy-blocked"}.get(name, "numba")
@@ -291,7 +291,7 @@ def predict_throughput(np: Any, task: dict[str, Any]) -> dict[str, Any]:
     """Images per second: plain Pillow loop vs load_images_parallel, on 1,000 JPEGs."""
     from PIL import Image
 
-    from logistic_neuron.batch_images import load_images_parallel
+    from logistic_neuron.data.parallel import load_images_parallel
 
     count = task["images"]
     rng = np.random.default_rng(0)
@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"Wall time: {time.perf_counter() - started:.0f} s; load average at end: {_load()}")
     if args.markdown:
         sys.path.insert(0, str(REPO / "src"))
-        from logistic_neuron.atomic import atomic_write
+        from logistic_neuron.storage.atomic import atomic_write
 
         with atomic_write(args.markdown, "w") as f:
             f.write("\n".join(lines) + "\n")

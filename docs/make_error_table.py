@@ -1,4 +1,4 @@
-"""Write docs/errors.md: every bad-input case of tests/bad_inputs.py and the answer the tool gives.
+"""Write docs/errors.md: every case of tests/support/bad_inputs.py and the answer the tool gives.
 
 Run from the repository root:  python docs/make_error_table.py
 Each row shows the exit code and the line the command really printed (temporary
@@ -17,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bad_inputs import CASES  # noqa: E402
-from logistic_neuron.cli import main  # noqa: E402
+from logistic_neuron.cli.main import main  # noqa: E402
+from support.bad_inputs import CASES  # noqa: E402
 
 HEADER = """# Bad input: what the tool answers
 
-Every row is a case in `tests/bad_inputs.py`; `tests/test_bad_input.py` runs each one through
-the command line (exit code, the one-line message, no traceback, no file left behind) and,
+Every row is a case in `tests/support/bad_inputs.py`; `tests/test_bad_input.py` runs each one
+through the command line (exit code, the one-line message, no traceback, no file left behind) and,
 where a Python call is named there, through the API (the exception type and message).
 Regenerate this page with `python docs/make_error_table.py`.
 

@@ -15,12 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-from logistic_neuron.atomic import write_text_atomic
-from logistic_neuron.commands.train import build_model
-from logistic_neuron.curves import compare_learning_rates, overfitting_curve
-from logistic_neuron.datasets import load_dataset
-from logistic_neuron.engines import fit
-from logistic_neuron.plots import (
+from logistic_neuron.cli.train import build_model
+from logistic_neuron.data.loading import load_dataset
+from logistic_neuron.engines.resolver import fit
+from logistic_neuron.pictures.curves import compare_learning_rates, overfitting_curve
+from logistic_neuron.pictures.plots import (
     plot_explanation,
     plot_learning_curve,
     plot_learning_rates,
@@ -29,7 +28,8 @@ from logistic_neuron.plots import (
     plot_weights,
     save_figure,
 )
-from logistic_neuron.report import comparison_table, overfitting_table
+from logistic_neuron.pictures.report import comparison_table, overfitting_table
+from logistic_neuron.storage.atomic import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
@@ -57,7 +57,7 @@ def own_images(size: tuple[int, int]) -> list[tuple[str, object]]:
     from PIL import Image
     from skimage import data as skimage_data
 
-    from logistic_neuron.images import read_image
+    from logistic_neuron.data.images import read_image
 
     pictures = []
     with tempfile.TemporaryDirectory() as folder:
@@ -135,9 +135,9 @@ TEMPLATE = """# Pictures
 
 Every picture on this page was drawn by `python docs/make_pictures.py` from the course's cat
 data (209 training and 50 test images, 64x64 RGB); the numbers are the ones that run measured.
-Each plotting function lives in `logistic_neuron.plots`, takes plain data, returns a matplotlib
-`Figure` (it never calls `show()`), and `save_figure(fig, "name.png")` (or `.svg`) writes it.
-matplotlib is an optional extra: `pip install "logistic-neuron[plot]"`.
+Each plotting function lives in `logistic_neuron.pictures.plots`, takes plain data, returns a
+matplotlib `Figure` (it never calls `show()`), and `save_figure(fig, "name.png")` (or `.svg`)
+writes it. matplotlib is an optional extra: `pip install "logistic-neuron[plot]"`.
 
 ## Learning curve
 
@@ -149,7 +149,7 @@ logistic-neuron train --data train_catvnoncat.h5 --test test_catvnoncat.h5 \\
     --iterations 2000 --learning-rate 0.005 --plots pictures/
 ```
 ```python
-from logistic_neuron.plots import plot_learning_curve, save_figure
+from logistic_neuron.pictures.plots import plot_learning_curve, save_figure
 fig = plot_learning_curve(model.costs, record_every=100, learning_rate=0.005)
 save_figure(fig, "learning-curve.png")
 ```
@@ -164,8 +164,8 @@ The course's comparison, with its settings (1500 iterations per rate):
 logistic-neuron compare-learning-rates --data train_catvnoncat.h5 --test test_catvnoncat.h5
 ```
 ```python
-from logistic_neuron.curves import compare_learning_rates
-from logistic_neuron.plots import plot_learning_rates
+from logistic_neuron.pictures.curves import compare_learning_rates
+from logistic_neuron.pictures.plots import plot_learning_rates
 comparison = compare_learning_rates(X_train, Y_train, X_test, Y_test)  # 0.01, 0.001, 0.0001
 fig = plot_learning_rates(comparison)
 ```
@@ -187,8 +187,8 @@ climbing to 99 %: the neuron learns its 209 training images by heart.
 logistic-neuron overfitting --data train_catvnoncat.h5 --test test_catvnoncat.h5 --every 20
 ```
 ```python
-from logistic_neuron.curves import overfitting_curve
-from logistic_neuron.plots import plot_overfitting
+from logistic_neuron.pictures.curves import overfitting_curve
+from logistic_neuron.pictures.plots import plot_overfitting
 fig = plot_overfitting(overfitting_curve(X_train, Y_train, X_test, Y_test, every=20))
 ```
 
@@ -203,7 +203,7 @@ The classic model's 12288 weights laid out as a 64x64x3 image: red weights push 
 shape, only of which pixel colours were more common in the cat photos of its training set.
 
 ```python
-from logistic_neuron.plots import plot_weights
+from logistic_neuron.pictures.plots import plot_weights
 fig = plot_weights(model.w, model.image_shape, classes=model.classes)
 ```
 
@@ -215,7 +215,7 @@ The test images the classic model gets wrong, the most confident mistakes first 
 picture here shows 8 of them to stay small; the default shows up to 30).
 
 ```python
-from logistic_neuron.plots import plot_mistakes
+from logistic_neuron.pictures.plots import plot_mistakes
 p = model.predict_proba_images(data.test.images)
 fig = plot_mistakes(data.test.images, data.test.labels, p, model.classes)
 ```
@@ -232,8 +232,8 @@ the image as the model sees it after resizing, and each pixel's contribution `w 
 logistic-neuron predict --model cat.npz chelsea.png --explain chelsea-explained.png
 ```
 ```python
-from logistic_neuron.images import load_image
-from logistic_neuron.plots import plot_explanation
+from logistic_neuron.data.images import load_image
+from logistic_neuron.pictures.plots import plot_explanation
 fig = plot_explanation(load_image("chelsea.png", (64, 64)), model.w, model.b, model.classes)
 ```
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from logistic_neuron.datasets import Dataset, load_dataset
+from logistic_neuron.data.dataset import Dataset
+from logistic_neuron.data.loading import load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 TRAIN_FILE = "train_catvnoncat.h5"
@@ -71,10 +72,3 @@ def xp(request: pytest.FixtureRequest):
 
         return array_api_compat.array_namespace(numpy.zeros(1))
     return importlib.import_module(name)
-
-
-def to_host(x):
-    """Any backend's array as NumPy, for comparisons in tests."""
-    from logistic_neuron.backend import to_numpy
-
-    return to_numpy(x)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bad_inputs import CASES, Case
-from logistic_neuron.cli import main
+from logistic_neuron.cli.main import main
+from support.bad_inputs import CASES, Case
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
 

@@ -10,14 +10,14 @@ import time
 import numpy as np
 import pytest
 
-from logistic_neuron.checkpoint import load_checkpoint
-from logistic_neuron.model_file import load_model
+from logistic_neuron.storage.checkpoint import load_checkpoint
+from logistic_neuron.storage.model_file import load_model
 
 WRITER = textwrap.dedent(
     """
     import sys
     import numpy as np
-    from logistic_neuron.model_file import DataRecord, TrainedModel, save_model
+    from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
 
     path = sys.argv[1]
     side = 512  # 512 x 512 x 3 weights: 6 MB of float64, so a save takes a while

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from logistic_neuron.activation import sigmoid
-from logistic_neuron.datasets import load_h5_split
+from logistic_neuron.data.course_h5 import load_h5_split
+from logistic_neuron.data.images import load_image
 from logistic_neuron.errors import DataError, ModelFileError
-from logistic_neuron.images import load_image
-from logistic_neuron.model_file import load_model
-from logistic_neuron.optimization import CostRoseWarning, optimize
-from logistic_neuron.propagation import cost_from_logits, propagate
+from logistic_neuron.neuron.activation import sigmoid
+from logistic_neuron.neuron.optimization import CostRoseWarning, optimize
+from logistic_neuron.neuron.propagation import cost_from_logits, propagate
+from logistic_neuron.storage.model_file import load_model
 
 DTYPES = st.sampled_from([np.float32, np.float64])
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

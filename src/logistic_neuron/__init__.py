@@ -8,7 +8,7 @@ and :class:`LogisticNeuronClassifier` offers the same model with
 scikit-learn's ``fit`` / ``predict`` conventions.
 """
 
-from logistic_neuron.activation import sigmoid
+from logistic_neuron.engines.training import ModelResult, model
 from logistic_neuron.errors import (
     DataError,
     LogisticNeuronError,
@@ -16,12 +16,11 @@ from logistic_neuron.errors import (
     TrainingDivergedError,
 )
 from logistic_neuron.estimator import LogisticNeuronClassifier
-from logistic_neuron.optimization import OptimizationResult, Progress, optimize
-from logistic_neuron.prediction import accuracy, predict, predict_proba
-from logistic_neuron.propagation import Gradients, initialize_with_zeros, propagate
-from logistic_neuron.training import ModelResult, model
-
-__version__ = "0.1.0"
+from logistic_neuron.neuron.activation import sigmoid
+from logistic_neuron.neuron.optimization import OptimizationResult, Progress, optimize
+from logistic_neuron.neuron.prediction import accuracy, predict, predict_proba
+from logistic_neuron.neuron.propagation import Gradients, initialize_with_zeros, propagate
+from logistic_neuron.version import __version__
 
 __all__ = [
     "DataError",

@@ -1,5 +1,5 @@
 """``python -m logistic_neuron`` runs the command line."""
 
-from logistic_neuron.cli import entry_point
+from logistic_neuron.cli.main import entry_point
 
 entry_point()

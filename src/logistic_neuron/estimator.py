@@ -13,10 +13,10 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from logistic_neuron.activation import sigmoid
-from logistic_neuron.backend import np
-from logistic_neuron.engines import fit
-from logistic_neuron.prediction import THRESHOLD
+from logistic_neuron.engines.resolver import fit
+from logistic_neuron.neuron.activation import sigmoid
+from logistic_neuron.neuron.backend import np
+from logistic_neuron.neuron.prediction import THRESHOLD
 
 
 class LogisticNeuronClassifier:
@@ -30,7 +30,7 @@ class LogisticNeuronClassifier:
         Number of gradient steps (default 2000).
     dtype : {"float64", "float32"}
     engine : str
-        See :func:`logistic_neuron.engines.fit`.
+        See :func:`logistic_neuron.engines.resolver.fit`.
     record_every : int
         Record the cost every this many iterations.
 

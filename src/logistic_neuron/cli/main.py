@@ -1,0 +1,154 @@
+"""The ``logistic-neuron`` command line: argument parsing and error reporting.
+
+Each sub-command lives in its own module under :mod:`logistic_neuron.cli`
+and provides ``add_parser(subparsers)``, which registers the command and sets
+``run`` (a function ``argparse.Namespace -> int``) as its default. This module
+only dispatches and turns errors into one line on stderr and an exit code:
+
+* 0: success;
+* 1: the job failed (bad data, unreadable file, divergence ...);
+* 2: usage error (unknown option, invalid value);
+* 130: interrupted with Ctrl-C.
+
+``--debug`` shows the traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import sys
+import traceback
+import warnings
+from collections.abc import Sequence
+from typing import Any, NoReturn, TextIO
+
+from logistic_neuron.errors import LogisticNeuronError, UsageError
+
+PROG = "logistic-neuron"
+
+#: Sub-command modules, in the order ``--help`` lists them.
+COMMAND_MODULES = (
+    "train",
+    "predict",
+    "evaluate",
+    "graph",
+    "vectorization",
+    "gradcheck",
+    "compare-learning-rates",
+    "overfitting",
+    "report",
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and do not call ``sys.exit``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def build_parser() -> OneLineParser:
+    """Build the full parser with every sub-command."""
+    from logistic_neuron.version import __version__
+
+    parser = OneLineParser(
+        prog=PROG,
+        description="Logistic regression as a neural network: train, predict, explain.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=OneLineParser
+    )
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"logistic_neuron.cli.{name.replace('-', '_')}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def error_line(message: str) -> str:
+    """Format a one-line error message."""
+    first = " ".join(str(message).split())
+    return f"{PROG}: error: {first}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (``sys.argv[1:]`` when omitted).
+
+    Returns
+    -------
+    int
+        The exit code; nothing here calls ``sys.exit`` except ``--help``
+        and ``--version`` (argparse's own exit with code 0).
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        with warnings.catch_warnings():
+            # Warnings (e.g. a skipped .DS_Store) reach the user as one line each.
+            warnings.simplefilter("always")
+            warnings.showwarning = show_warning
+            return int(args.run(args))
+    except UsageError as exc:
+        if debug:
+            traceback.print_exc()
+        print(error_line(str(exc)), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing half-written was left behind", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (LogisticNeuronError, ValueError, OSError, MemoryError) as exc:
+        if debug:
+            traceback.print_exc()
+        code = getattr(exc, "exit_code", EXIT_FAILURE)
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, OSError) and not isinstance(exc, LogisticNeuronError):
+            message = describe_os_error(exc)
+        print(error_line(message), file=sys.stderr)
+        return code
+
+
+def show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+    **_: Any,
+) -> None:
+    """Print a warning as one line on stderr (no source line, no file name)."""
+    text = " ".join(str(message).split())
+    print(f"{PROG}: warning: {text}", file=sys.stderr)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A one-line description of a file-system error."""
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        return f"{reason}: {exc.filename}"
+    return reason
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # A polite kill (SIGTERM) unwinds like Ctrl-C: temporary files are removed
+    # and the previous model or checkpoint stays intact.
+    raise KeyboardInterrupt
+
+
+def entry_point() -> NoReturn:
+    """Console-script entry point (also turns SIGTERM into a clean interruption)."""
+    signal.signal(signal.SIGTERM, _terminate)
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""``logistic-neuron overfitting``: train and test accuracy along training."""
+
+from __future__ import annotations
+
+import argparse
+
+from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
+from logistic_neuron.cli.compare_learning_rates import format_table
+from logistic_neuron.cli.figure_options import picture_file
+from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
+from logistic_neuron.pictures.curves import OverfittingCurve, overfitting_curve
+from logistic_neuron.pictures.report import number, percent
+
+DEFAULT_OUT = "overfitting.png"
+
+#: Rows of the printed table (besides the best one and the last one).
+TABLE_ROWS = 10
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``overfitting``."""
+    parser = subparsers.add_parser(
+        "overfitting",
+        help="plot train and test accuracy and cost along training",
+        description="Train once, scoring the model on the training and the test set every few "
+        "iterations; plot both accuracies and costs against the iterations, mark the iteration "
+        "with the best test accuracy, and print a table of the scores.",
+    )
+    add_data_options(parser)
+    parser.add_argument(
+        "--iterations", type=positive_int, default=2000, metavar="N", help="default 2000"
+    )
+    parser.add_argument(
+        "--learning-rate", type=positive_float, default=0.005, metavar="A", help="default 0.005"
+    )
+    parser.add_argument(
+        "--every",
+        type=positive_int,
+        default=None,
+        metavar="K",
+        help="score both sets every K iterations (default: about 100 points over the run)",
+    )
+    parser.add_argument("--dtype", choices=FLOAT_DTYPE_NAMES, default="float64")
+    parser.add_argument(
+        "--out",
+        type=picture_file,
+        default=None,
+        metavar="FILE",
+        help=f"the picture, .png or .svg (default {DEFAULT_OUT})",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)
+
+
+def table_indices(curve: OverfittingCurve, rows: int = TABLE_ROWS) -> list[int]:
+    """Indices of the points to print: evenly spread, plus the best and the last."""
+    count = len(curve.iterations)
+    step = max(1, -(-(count - 1) // rows))
+    chosen = set(range(0, count, step)) | {curve.best_index, count - 1}
+    return sorted(chosen)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train while scoring, plot, report."""
+    from logistic_neuron.pictures.plots import plot_overfitting, save_figure
+
+    out = args.out if args.out is not None else picture_file(DEFAULT_OUT)
+    dataset = dataset_from_args(args)
+    curve = overfitting_curve(
+        dataset.train.pixels(),
+        dataset.train.Y(),
+        dataset.test.pixels(),
+        dataset.test.Y(),
+        num_iterations=args.iterations,
+        learning_rate=args.learning_rate,
+        every=args.every,
+        dtype=args.dtype,
+    )
+    picture = save_figure(plot_overfitting(curve), out)
+    if args.json:
+        print_json(
+            {
+                "data": dataset.source,
+                "test_data": dataset.test_source,
+                "iterations": curve.num_iterations,
+                "learning_rate": curve.learning_rate,
+                "every": curve.every,
+                "best_iteration": curve.best_iteration,
+                "best_test_accuracy": curve.best_test_accuracy,
+                "final_train_accuracy": curve.final_train_accuracy,
+                "final_test_accuracy": curve.final_test_accuracy,
+                "points": {
+                    "iteration": list(curve.iterations),
+                    "train_accuracy": list(curve.train_accuracy),
+                    "test_accuracy": list(curve.test_accuracy),
+                    "train_cost": list(curve.train_cost),
+                    "test_cost": list(curve.test_cost),
+                },
+                "picture": str(picture),
+            }
+        )
+        return 0
+    header = ["iteration", "train accuracy", "test accuracy", "train cost", "test cost", ""]
+    rows = [
+        [
+            str(curve.iterations[i]),
+            percent(curve.train_accuracy[i]),
+            percent(curve.test_accuracy[i]),
+            number(curve.train_cost[i]),
+            number(curve.test_cost[i]),
+            "<- best test accuracy" if i == curve.best_index else "",
+        ]
+        for i in table_indices(curve)
+    ]
+    print(format_table(header, rows))
+    print(
+        f"best test accuracy: {curve.best_test_accuracy} % at iteration {curve.best_iteration}; "
+        f"at the end ({curve.num_iterations}): train {curve.final_train_accuracy} %, "
+        f"test {curve.final_test_accuracy} %"
+    )
+    print(f"picture saved to {picture}")
+    return 0

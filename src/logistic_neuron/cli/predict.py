@@ -1,0 +1,85 @@
+"""``logistic-neuron predict``: classify image files with a saved model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from logistic_neuron.cli import figure_options
+from logistic_neuron.cli.common import print_json
+from logistic_neuron.data.images import LoadedImage
+from logistic_neuron.data.parallel import read_images_parallel
+from logistic_neuron.errors import DataError
+from logistic_neuron.neuron.backend import np
+from logistic_neuron.neuron.prediction import THRESHOLD
+from logistic_neuron.storage.model_file import load_model
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``predict``."""
+    parser = subparsers.add_parser(
+        "predict",
+        help="classify images with a saved model",
+        description="Print the predicted class and the probability of the positive class for "
+        "each image. Images are resized and converted to the model's size and colour mode "
+        "exactly as in training.",
+    )
+    parser.add_argument("--model", required=True, metavar="PATH", help="a model file from train")
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    figure_options.add_predict_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Predict every image; a bad image is reported and the others still predicted."""
+    model = load_model(args.model)
+    height, width, _ = model.image_shape
+    loaded: list[tuple[str, LoadedImage]] = []
+    failures: list[str] = []
+    # Decoding and resizing run on all cores (Pillow releases the GIL).
+    outcomes = read_images_parallel(args.images, (height, width), model.mode)
+    for path, outcome in zip(args.images, outcomes, strict=True):
+        if isinstance(outcome, DataError):
+            failures.append(str(outcome))
+        else:
+            loaded.append((path, outcome))
+    results: list[dict[str, Any]] = []
+    if loaded:
+        images = np.stack([image.pixels for _, image in loaded])
+        probabilities = model.predict_proba_images(images)
+        for (path, image), probability in zip(loaded, probabilities, strict=True):
+            label = int(probability > THRESHOLD)
+            results.append(
+                {
+                    "image": path,
+                    "label": label,
+                    "class": model.classes[label],
+                    "probability": float(probability),
+                    "preprocessing": image.changes(),
+                }
+            )
+    pictures = figure_options.write_explanation(args, model, loaded)
+    if args.json:
+        print_json(
+            {
+                "model": args.model,
+                "positive_class": model.classes[1],
+                "predictions": results,
+                "errors": failures,
+                "pictures": pictures,
+            }
+        )
+    else:
+        for result in results:
+            notes = f"  ({'; '.join(result['preprocessing'])})" if result["preprocessing"] else ""
+            print(
+                f"{result['image']}: {result['class']} (label {result['label']}, "
+                f"p({model.classes[1]}) = {result['probability']:.4f}){notes}"
+            )
+        for picture in pictures:
+            print(f"picture saved to {picture}")
+    for failure in failures:
+        print(f"logistic-neuron: error: {failure}", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,204 @@
+"""``logistic-neuron report``: one self-contained HTML page about a model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.evaluate import evaluation_split
+from logistic_neuron.data.dataset import Dataset, Split
+from logistic_neuron.data.images import read_image
+from logistic_neuron.data.loading import load_dataset
+from logistic_neuron.errors import DataError
+from logistic_neuron.neuron.backend import require
+from logistic_neuron.pictures.curves import (
+    LESSON_LEARNING_RATES,
+    OverfittingCurve,
+    RateComparison,
+    compare_learning_rates,
+    overfitting_curve,
+)
+from logistic_neuron.pictures.report import build_report, write_report
+from logistic_neuron.storage.atomic import check_output_folder
+from logistic_neuron.storage.model_file import TrainedModel, load_model
+
+HELD_OUT = "held out from "
+
+
+def html_file(text: str) -> Path:
+    """Argument type of ``--out``: an .html file in an existing folder, and matplotlib."""
+    require("matplotlib", "plot")
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise argparse.ArgumentTypeError(f"{text}: end the report's file name with .html")
+    return check_output_folder(path)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``report``."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write one self-contained HTML page about a model",
+        description="Write an HTML page (pictures embedded; opens in a browser without a "
+        "server) with the model's training summary and learning curve, its accuracy and "
+        "confusion matrix on labelled data, the test images it gets wrong, what the neuron "
+        "sees (its weights), the train/test accuracy along a retraining (overfitting view), "
+        "a learning-rate comparison, and explanations of your own images.",
+    )
+    parser.add_argument("--model", required=True, metavar="PATH", help="a model file from train")
+    parser.add_argument(
+        "--data",
+        default=None,
+        metavar="SOURCE",
+        help="labelled data to score the model on (default: the model's recorded test data)",
+    )
+    parser.add_argument(
+        "--out", required=True, type=html_file, metavar="FILE", help="the HTML file to write"
+    )
+    parser.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="IMAGE",
+        help="an image of yours to explain (repeat for several)",
+    )
+    parser.add_argument(
+        "--no-overfitting",
+        action="store_true",
+        help="skip the overfitting view (it retrains the model on its recorded training data)",
+    )
+    parser.add_argument(
+        "--every",
+        type=positive_int,
+        default=None,
+        metavar="K",
+        help="overfitting view: score every K iterations (default: about 100 points)",
+    )
+    parser.add_argument(
+        "--no-comparison",
+        action="store_true",
+        help="skip the learning-rate comparison (it trains one model per rate)",
+    )
+    parser.add_argument(
+        "--rates",
+        nargs="+",
+        type=positive_float,
+        default=list(LESSON_LEARNING_RATES),
+        metavar="A",
+        help="learning rates to compare (default 0.01 0.001 0.0001), each trained for the "
+        "model's number of iterations",
+    )
+    parser.set_defaults(run=run)
+
+
+def recorded_dataset(model: TrainedModel) -> Dataset:
+    """Reload the training (and test) data recorded in ``model``, split as in training.
+
+    Raises
+    ------
+    DataError
+        When the recorded data cannot be read any more (moved, deleted ...).
+    """
+    record = model.data
+    height, width, _ = model.image_shape
+    test = None if record.test_source == HELD_OUT + record.source else record.test_source
+    try:
+        dataset = load_dataset(
+            record.source,
+            test,
+            image_size=(height, width),
+            mode=model.mode,
+            positive=model.classes[1] if Path(record.source).is_dir() else None,
+            seed=record.split_seed if record.split_seed is not None else 0,
+            test_fraction=record.test_fraction if record.test_fraction is not None else 0.25,
+        )
+    except DataError as exc:
+        raise DataError(
+            f"cannot reload the model's training data ({exc}); run from the folder it was "
+            "trained in, or use --no-overfitting --no-comparison"
+        ) from None
+    if dataset.train.m != record.m_train or dataset.image_shape != model.image_shape:
+        raise DataError(
+            f"the model's training data {record.source} changed since training "
+            f"({dataset.train.m} examples now, {record.m_train} then); "
+            "use --no-overfitting --no-comparison"
+        )
+    return dataset
+
+
+def scoring_split(
+    model: TrainedModel, source: str | None, recorded: Dataset | None
+) -> tuple[Split, str]:
+    """The labelled data the report scores the model on, and its description."""
+    if source is not None:
+        return evaluation_split(model, source), source
+    test_source = model.data.test_source
+    if test_source.startswith(HELD_OUT):
+        if recorded is None:
+            recorded = recorded_dataset(model)
+        return recorded.test, test_source
+    return evaluation_split(model, test_source), test_source
+
+
+def run(args: argparse.Namespace) -> int:
+    """Gather everything, draw, write the page."""
+    model = load_model(args.model)
+    height, width, _ = model.image_shape
+    explanations = [
+        (Path(path).name, read_image(path, (height, width), model.mode).pixels)
+        for path in args.image
+    ]
+    needs_training_data = not (args.no_overfitting and args.no_comparison)
+    recorded = recorded_dataset(model) if needs_training_data else None
+    split, split_name = scoring_split(model, args.data, recorded)
+    overfitting: OverfittingCurve | None = None
+    comparison: RateComparison | None = None
+    if recorded is not None:
+        train_x, train_y = recorded.train.pixels(), recorded.train.Y()
+        test_x, test_y = model.features(split.images), split.Y()
+        if not args.no_overfitting:
+            print(
+                f"retraining for the overfitting view ({model.num_iterations} iterations)...",
+                file=sys.stderr,
+            )
+            overfitting = overfitting_curve(
+                train_x,
+                train_y,
+                test_x,
+                test_y,
+                num_iterations=model.num_iterations,
+                learning_rate=model.learning_rate,
+                every=args.every,
+                dtype=model.dtype,
+                record_every=model.record_every,
+            )
+        if not args.no_comparison:
+            print(
+                f"training one model per learning rate ({', '.join(f'{r:g}' for r in args.rates)})"
+                "...",
+                file=sys.stderr,
+            )
+            comparison = compare_learning_rates(
+                train_x,
+                train_y,
+                test_x,
+                test_y,
+                learning_rates=args.rates,
+                num_iterations=model.num_iterations,
+                record_every=model.record_every,
+                dtype=model.dtype,
+            )
+    page = build_report(
+        model,
+        model_name=Path(args.model).name,
+        split=split,
+        split_name=split_name,
+        overfitting=overfitting,
+        comparison=comparison,
+        explanations=explanations,
+    )
+    path = write_report(args.out, page)
+    print(f"report saved to {path}")
+    return 0

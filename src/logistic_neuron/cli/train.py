@@ -1,0 +1,322 @@
+"""``logistic-neuron train``: learn a model from a data set and save it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from logistic_neuron.cli import figure_options
+from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.common import (
+    DATA_DEFAULTS,
+    add_data_options,
+    dataset_from_settings,
+    print_json,
+)
+from logistic_neuron.cli.main import PROG
+from logistic_neuron.cli.progress import ProgressBar
+from logistic_neuron.data.dataset import Dataset
+from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
+from logistic_neuron.errors import DataError, UsageError
+from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
+from logistic_neuron.neuron.optimization import OptimizationResult, Progress
+from logistic_neuron.neuron.prediction import accuracy, predict
+from logistic_neuron.storage.atomic import check_output_folder
+from logistic_neuron.storage.checkpoint import (
+    Checkpoint,
+    fingerprint,
+    load_checkpoint,
+    save_checkpoint,
+)
+from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
+
+DEFAULT_MODEL_PATH = "model.npz"
+
+
+#: Defaults of the training options (the course's classic run).
+TRAINING_DEFAULTS: dict[str, Any] = {
+    "iterations": 2000,
+    "learning_rate": 0.005,
+    "dtype": "float64",
+    "engine": "auto",
+    "record_every": 100,
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``train``."""
+    parser = subparsers.add_parser(
+        "train",
+        help="train a model and save it",
+        description="Train the logistic neuron by gradient descent, report the cost every 100 "
+        "iterations and the train/test accuracy, and save the model.",
+    )
+    # Data and training options default to None so that --resume can tell which
+    # were given; their real defaults are DATA_DEFAULTS and TRAINING_DEFAULTS.
+    add_data_options(parser, defaults=False)
+    parser.add_argument("--iterations", type=positive_int, metavar="N", help="default 2000")
+    parser.add_argument("--learning-rate", type=positive_float, metavar="A", help="default 0.005")
+    parser.add_argument("--dtype", choices=FLOAT_DTYPE_NAMES, help="default float64")
+    parser.add_argument("--engine", choices=ENGINES, help="how to run gradient descent")
+    parser.add_argument(
+        "--record-every",
+        type=positive_int,
+        metavar="N",
+        help="record the cost every N iterations (default 100)",
+    )
+    parser.add_argument(
+        "--model-out",
+        default=DEFAULT_MODEL_PATH,
+        metavar="PATH",
+        help=f"where to save the model (default {DEFAULT_MODEL_PATH})",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        metavar="N",
+        help="save a checkpoint every N iterations, to resume an interrupted run",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="where to save checkpoints (default: the model path with .checkpoint.npz)",
+    )
+    parser.add_argument(
+        "--resume",
+        metavar="CHECKPOINT",
+        help="continue an interrupted run from its checkpoint, with the settings it was "
+        "started with",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    figure_options.add_train_options(parser)
+    parser.set_defaults(run=run)
+
+
+def checkpoint_path_for(model_path: Path) -> Path:
+    """``model.npz`` -> ``model.checkpoint.npz``."""
+    return model_path.with_name(model_path.stem + ".checkpoint.npz")
+
+
+def resolve_settings(args: argparse.Namespace) -> tuple[dict[str, Any], Checkpoint | None]:
+    """The run's settings: from the command line, or from the checkpoint to resume."""
+    names = [*DATA_DEFAULTS, *TRAINING_DEFAULTS]
+    if args.resume is None:
+        settings = {
+            name: getattr(args, name) if getattr(args, name) is not None else default
+            for name, default in {**DATA_DEFAULTS, **TRAINING_DEFAULTS}.items()
+        }
+        return settings, None
+    given = [name for name in names if getattr(args, name) is not None]
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise UsageError(
+            f"--resume continues the run with the settings it was started with; drop {options}"
+        )
+    checkpoint = load_checkpoint(args.resume)
+    return dict(checkpoint.settings), checkpoint
+
+
+class CheckpointWriter:
+    """Training callback: saves a checkpoint every ``every`` iterations."""
+
+    def __init__(
+        self, path: Path, every: int, settings: dict[str, Any], data_fingerprint: str
+    ) -> None:
+        self.path = path
+        self.every = every
+        self.settings = settings
+        self.data_fingerprint = data_fingerprint
+        self.saved = False
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.iteration % self.every or progress.iteration >= progress.num_iterations:
+            return
+        save_checkpoint(
+            Checkpoint(
+                w=np.asarray(progress.w),
+                b=progress.b,
+                iteration=progress.iteration,
+                costs=progress.costs,
+                settings=self.settings,
+                data_fingerprint=self.data_fingerprint,
+            ),
+            self.path,
+        )
+        self.saved = True
+
+
+def build_model(
+    result: OptimizationResult, dataset: Dataset, dtype: str, engine: str
+) -> TrainedModel:
+    """Evaluate a training result on both splits and package it as a model."""
+    w = np.asarray(result.w)
+    train_pred = predict(w, result.b, dataset.train.X(dtype))
+    test_pred = predict(w, result.b, dataset.test.X(dtype))
+    return TrainedModel(
+        w=w,
+        b=result.b,
+        dtype=dtype,
+        image_shape=dataset.image_shape,
+        mode=dataset.mode,
+        classes=dataset.classes,
+        learning_rate=result.learning_rate,
+        num_iterations=result.num_iterations,
+        costs=result.costs,
+        record_every=result.record_every,
+        train_accuracy=accuracy(train_pred, dataset.train.Y()),
+        test_accuracy=accuracy(test_pred, dataset.test.Y()),
+        data=DataRecord(
+            source=dataset.source,
+            test_source=dataset.test_source,
+            m_train=dataset.train.m,
+            m_test=dataset.test.m,
+            split_seed=dataset.split_seed,
+            test_fraction=dataset.test_fraction,
+        ),
+        engine=engine,
+    )
+
+
+class CostPrinter:
+    """Training callback: prints each recorded cost and moves the progress bar."""
+
+    def __init__(self, total: int, record_every: int, *, quiet: bool) -> None:
+        self.record_every = record_every
+        self.quiet = quiet
+        self.bar = ProgressBar(total) if not quiet else None
+        self.printed = 0
+
+    def replay(self, costs: tuple[float, ...]) -> None:
+        """Print costs recorded before a resumed run started."""
+        if not self.quiet:
+            for index, cost in enumerate(costs):
+                print(f"Cost after iteration {index * self.record_every}: {cost:f}", flush=True)
+        self.printed = len(costs)
+
+    def __call__(self, progress: Progress) -> None:
+        if self.quiet:
+            return
+        assert self.bar is not None
+        if len(progress.costs) > self.printed:
+            self.bar.clear()
+            for index in range(self.printed, len(progress.costs)):
+                cost = progress.costs[index]
+                print(f"Cost after iteration {index * self.record_every}: {cost:f}", flush=True)
+            self.printed = len(progress.costs)
+        self.bar.update(progress.iteration)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train (or resume), evaluate, save, report."""
+    model_path = check_output_folder(args.model_out)
+    settings, checkpoint = resolve_settings(args)
+    checkpoint_every = args.checkpoint_every
+    checkpoint_path = Path(args.checkpoint) if args.checkpoint else checkpoint_path_for(model_path)
+    if checkpoint is not None and args.checkpoint is None:
+        checkpoint_path = Path(args.resume)
+    if checkpoint_every is not None:
+        check_output_folder(checkpoint_path)
+    dataset = dataset_from_settings(settings)
+    data_fingerprint = fingerprint(dataset.train)
+    if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:
+        raise DataError(
+            f"the training data of {settings['data']} changed since the checkpoint "
+            f"{args.resume} was saved; it cannot be resumed on other data"
+        )
+    if not args.json and dataset.split_seed is not None:
+        print(
+            f"Test set: {dataset.test.m} examples held out from {dataset.source} "
+            f"(stratified, seed {dataset.split_seed})",
+            file=sys.stderr,
+        )
+    printer = CostPrinter(settings["iterations"], settings["record_every"], quiet=args.json)
+    writer = (
+        CheckpointWriter(checkpoint_path, checkpoint_every, settings, data_fingerprint)
+        if checkpoint_every is not None
+        else None
+    )
+
+    def callback(progress: Progress) -> None:
+        printer(progress)
+        if writer is not None:
+            writer(progress)
+
+    resume: dict[str, Any] = {}
+    if checkpoint is not None:
+        resume = {
+            "w": checkpoint.w,
+            "b": checkpoint.b,
+            "start_iteration": checkpoint.iteration,
+            "previous_costs": checkpoint.costs,
+        }
+        printer.replay(checkpoint.costs)
+        if not args.json:
+            print(
+                f"Resuming from iteration {checkpoint.iteration} of {args.resume}", file=sys.stderr
+            )
+    try:
+        result = fit(
+            dataset.train.pixels(),
+            dataset.train.Y(),
+            num_iterations=settings["iterations"],
+            learning_rate=settings["learning_rate"],
+            dtype=settings["dtype"],
+            engine=settings["engine"],
+            record_every=settings["record_every"],
+            callback=callback,
+            **resume,
+        )
+    except KeyboardInterrupt:
+        printer.close()
+        if writer is not None and writer.saved:
+            print(
+                f"{PROG}: the last checkpoint is {checkpoint_path}; continue with "
+                f"'{PROG} train --resume {checkpoint_path}'",
+                file=sys.stderr,
+            )
+        raise
+    finally:
+        printer.close()
+    # Record the engine that really ran ("auto" resolved), as the model's provenance.
+    engine = resolve_engine(
+        dataset.train.pixels(), settings["dtype"], settings["iterations"], settings["engine"]
+    )
+    trained = build_model(result, dataset, settings["dtype"], engine)
+    save_model(trained, model_path)
+    if writer is not None and writer.saved and checkpoint_path.exists():
+        # The run is complete: the model supersedes its checkpoint.
+        checkpoint_path.unlink()
+    plots = figure_options.write_train_plots(args, trained, dataset)
+    if args.json:
+        print_json(
+            {
+                "costs": list(trained.costs),
+                "record_every": trained.record_every,
+                "train_accuracy": trained.train_accuracy,
+                "test_accuracy": trained.test_accuracy,
+                "iterations": trained.num_iterations,
+                "learning_rate": trained.learning_rate,
+                "dtype": trained.dtype,
+                "classes": list(trained.classes),
+                "image_shape": list(trained.image_shape),
+                "m_train": dataset.train.m,
+                "m_test": dataset.test.m,
+                "data": dataset.source,
+                "test_data": dataset.test_source,
+                "model_path": str(Path(model_path)),
+                "plots": plots,
+            }
+        )
+    else:
+        print(f"train accuracy: {trained.train_accuracy} %")
+        print(f"test accuracy: {trained.test_accuracy} %")
+        print(f"model saved to {model_path}")
+        for plot in plots:
+            print(f"picture saved to {plot}")
+    return 0

@@ -1,0 +1,188 @@
+"""Choosing how to run gradient descent: the reference code or a faster path.
+
+:func:`fit` is what the command line and the estimator call. The engines:
+
+``"reference"``
+    :func:`logistic_neuron.neuron.optimization.optimize`, the Array API code that runs
+    on every backend (NumPy, PyTorch, ``array_api_strict`` ...). It reads ``X``
+    twice per iteration (``w^T X``, then ``X dZ^T``), and uint8 pixels are
+    first converted to a full float copy.
+``"numba"``
+    One pass over ``X`` per iteration with a compiled kernel
+    (:mod:`logistic_neuron.engines.kernels`), threads over examples, uint8 pixels
+    scaled on the fly (no float copy of ``X``). Needs ``pip install
+    "logistic-neuron[fast]"``.
+``"numpy-blocked"``
+    The same one-pass algorithm in pure NumPy: blocks of examples go through
+    BLAS while in cache; uint8 pixels are converted one block at a time.
+``"auto"`` (default)
+    ``"numba"`` for NumPy data when numba is installed and the run is big
+    enough for compilation to pay (:data:`AUTO_MIN_WORK`); otherwise
+    ``"numpy-blocked"`` when uint8 pixels would need a float copy larger than
+    :data:`AUTO_MAX_COPY_BYTES`; otherwise ``"reference"`` (always for
+    non-NumPy arrays). The choice depends only on the data's type, shape and
+    the total ``num_iterations``, so a resumed run picks the same engine.
+
+Every engine gives the reference's results within rounding of the compute
+dtype, and each is deterministic: resuming is bit for bit an uninterrupted run
+of the same engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from logistic_neuron.engines import kernels
+from logistic_neuron.engines.one_pass import fit_one_pass
+from logistic_neuron.neuron.backend import Array, dtype_name, float_dtype, is_numpy, namespace, np
+from logistic_neuron.neuron.optimization import (
+    OptimizationResult,
+    Progress,
+    optimize,
+)
+from logistic_neuron.neuron.propagation import initialize_with_zeros
+
+ENGINES = ("auto", "reference", "numba", "numpy-blocked")
+
+#: ``"auto"`` compiles the numba kernel only for runs of at least this many
+#: ``m * n_x * num_iterations`` (the classic cat run is 5.1e9): below it the
+#: first-call compilation (a few seconds) would cost more than it saves.
+AUTO_MIN_WORK = 1_000_000_000
+
+#: Without numba, ``"auto"`` trains uint8 pixels with ``"numpy-blocked"`` when
+#: the reference's float copy of ``X`` would be larger than this.
+AUTO_MAX_COPY_BYTES = 256 * 2**20
+
+
+def as_features(X: Array, dtype: str) -> Array:
+    """Return ``X`` as floats of ``dtype``; uint8 pixels are scaled by 1/255.
+
+    Parameters
+    ----------
+    X : array, shape (n_x, m)
+        Floats, or uint8 pixels (0..255).
+    dtype : {"float64", "float32"}
+    """
+    xp = namespace(X)
+    target = float_dtype(xp, dtype)
+    if dtype_name(X) == "uint8":
+        # Same operation order as the course: convert, then divide by 255.
+        return xp.astype(X, target) / 255
+    return X if X.dtype == target else xp.astype(X, target)
+
+
+def resolve_engine(X: Array, dtype: str, num_iterations: int, engine: str = "auto") -> str:
+    """The engine :func:`fit` runs for these inputs (``"auto"`` resolved).
+
+    Parameters
+    ----------
+    X : array, shape (n_x, m)
+    dtype : {"float64", "float32"}
+    num_iterations : int
+        The run's total number of iterations (not the remaining ones, so that a
+        resumed run resolves to the same engine).
+    engine : str
+        One of :data:`ENGINES`.
+
+    Returns
+    -------
+    str
+        ``"reference"``, ``"numba"`` or ``"numpy-blocked"``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    if not is_numpy(X) or getattr(X, "ndim", 0) != 2:
+        return "reference"
+    name = dtype_name(X)
+    if name not in ("uint8", "float32", "float64"):
+        return "reference"
+    n_x, m = X.shape
+    work = int(n_x) * int(m) * max(1, int(num_iterations) if _is_count(num_iterations) else 1)
+    if kernels.numba_available() and work >= AUTO_MIN_WORK:
+        return "numba"
+    copy_bytes = int(n_x) * int(m) * (8 if dtype == "float64" else 4)
+    if name == "uint8" and copy_bytes > AUTO_MAX_COPY_BYTES:
+        return "numpy-blocked"
+    return "reference"
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def fit(
+    X: Array,
+    Y: Array,
+    *,
+    num_iterations: int,
+    learning_rate: float,
+    dtype: str = "float64",
+    engine: str = "auto",
+    record_every: int = 100,
+    callback: Callable[[Progress], None] | None = None,
+    print_cost: bool = False,
+    w: Array | None = None,
+    b: float = 0.0,
+    start_iteration: int = 0,
+    previous_costs: Sequence[float] = (),
+) -> OptimizationResult:
+    """Train the neuron with the chosen engine.
+
+    Parameters
+    ----------
+    X : array, shape (n_x, m)
+        Features as floats, or raw uint8 pixels scaled by 1/255 on the way.
+    Y : array, shape (1, m)
+        Labels 0/1.
+    num_iterations, learning_rate, record_every, callback, print_cost
+        As for :func:`~logistic_neuron.neuron.optimization.optimize`.
+    dtype : {"float64", "float32"}
+        Precision of the computation.
+    engine : str
+        One of :data:`ENGINES` (see the module's documentation).
+    w, b : starting parameters (zeros when ``w`` is None)
+    start_iteration, previous_costs : to resume, as for ``optimize``.
+
+    Returns
+    -------
+    OptimizationResult
+        ``w`` has shape (n_x, 1) and dtype ``dtype`` (a NumPy array for the
+        fast engines), ``b`` is a float.
+    """
+    float_dtype(np, dtype)  # rejects unknown dtypes with a clear message
+    chosen = resolve_engine(X, dtype, num_iterations, engine)
+    if chosen == "reference":
+        features = as_features(X, dtype)
+        if w is None:
+            w, b = initialize_with_zeros(features.shape[0], dtype=dtype, xp=namespace(features))
+        return optimize(
+            w,
+            b,
+            features,
+            Y,
+            num_iterations,
+            learning_rate,
+            print_cost,
+            record_every=record_every,
+            callback=callback,
+            start_iteration=start_iteration,
+            previous_costs=previous_costs,
+        )
+    return fit_one_pass(
+        chosen,
+        X,
+        Y,
+        num_iterations=num_iterations,
+        learning_rate=learning_rate,
+        dtype=dtype,
+        record_every=record_every,
+        callback=callback,
+        print_cost=print_cost,
+        w=w,
+        b=b,
+        start_iteration=start_iteration,
+        previous_costs=previous_costs,
+    )

@@ -1,0 +1,122 @@
+"""The course's ``model()``: train on one set, measure on another."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from logistic_neuron.neuron.backend import Array, namespace
+from logistic_neuron.neuron.optimization import Progress, optimize
+from logistic_neuron.neuron.prediction import accuracy, predict
+from logistic_neuron.neuron.propagation import initialize_with_zeros
+from logistic_neuron.neuron.validation import check_features, check_labels
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """Everything :func:`model` learned and measured.
+
+    Attributes
+    ----------
+    costs : tuple of float
+        Cost every ``record_every`` iterations, iteration 0 included.
+    Y_prediction_test : array, shape (1, m_test)
+    Y_prediction_train : array, shape (1, m_train)
+    w : array, shape (n_x, 1)
+    b : float
+    learning_rate : float
+    num_iterations : int
+    train_accuracy : float
+        Percent, as the course computes it.
+    test_accuracy : float
+        Percent.
+    record_every : int
+    """
+
+    costs: tuple[float, ...]
+    Y_prediction_test: Array
+    Y_prediction_train: Array
+    w: Array
+    b: float
+    learning_rate: float
+    num_iterations: int
+    train_accuracy: float
+    test_accuracy: float
+    record_every: int = 100
+
+
+def model(
+    X_train: Array,
+    Y_train: Array,
+    X_test: Array,
+    Y_test: Array,
+    num_iterations: int = 2000,
+    learning_rate: float = 0.5,
+    print_cost: bool = False,
+    *,
+    record_every: int = 100,
+    callback: Callable[[Progress], None] | None = None,
+) -> ModelResult:
+    """Build, train and evaluate the logistic-regression neuron.
+
+    Parameters
+    ----------
+    X_train : array, shape (n_x, m_train)
+    Y_train : array, shape (1, m_train)
+    X_test : array, shape (n_x, m_test)
+    Y_test : array, shape (1, m_test)
+    num_iterations : int
+    learning_rate : float
+    print_cost : bool
+        Print the cost every 100 iterations and the two accuracies, as the course does.
+    record_every : int, keyword-only
+    callback : callable, keyword-only
+        Passed to :func:`~logistic_neuron.neuron.optimization.optimize`.
+
+    Returns
+    -------
+    ModelResult
+    """
+    check_features(X_train, "X_train")
+    check_features(X_test, "X_test")
+    check_labels(Y_train, X_train.shape[1], "Y_train")
+    check_labels(Y_test, X_test.shape[1], "Y_test")
+    if X_test.shape[0] != X_train.shape[0]:
+        raise ValueError(
+            f"X_test has {X_test.shape[0]} features but X_train has {X_train.shape[0]}: "
+            "both must come from images of the same size"
+        )
+    xp = namespace(X_train)
+    w, b = initialize_with_zeros(
+        X_train.shape[0], dtype=str(X_train.dtype).rsplit(".", 1)[-1], xp=xp
+    )
+    result = optimize(
+        w,
+        b,
+        X_train,
+        Y_train,
+        num_iterations,
+        learning_rate,
+        print_cost,
+        record_every=record_every,
+        callback=callback,
+    )
+    Y_prediction_train = predict(result.w, result.b, X_train)
+    Y_prediction_test = predict(result.w, result.b, X_test)
+    train_accuracy = accuracy(Y_prediction_train, Y_train)
+    test_accuracy = accuracy(Y_prediction_test, Y_test)
+    if print_cost:
+        print(f"train accuracy: {train_accuracy} %")
+        print(f"test accuracy: {test_accuracy} %")
+    return ModelResult(
+        costs=result.costs,
+        Y_prediction_test=Y_prediction_test,
+        Y_prediction_train=Y_prediction_train,
+        w=result.w,
+        b=result.b,
+        learning_rate=result.learning_rate,
+        num_iterations=result.num_iterations,
+        train_accuracy=train_accuracy,
+        test_accuracy=test_accuracy,
+        record_every=record_every,
+    )

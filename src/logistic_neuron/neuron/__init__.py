@@ -1,0 +1,19 @@
+"""The course's maths, in the lesson's order: one neuron, its cost and its gradients.
+
+Modules, read top to bottom as the lecture goes:
+
+* :mod:`~logistic_neuron.neuron.backend`: the one module that imports array
+  libraries (NumPy, ``array_api_compat``); everything else asks it for ``xp``;
+* :mod:`~logistic_neuron.neuron.validation`: shape and value checks shared by the maths;
+* :mod:`~logistic_neuron.neuron.activation`: ``sigmoid``;
+* :mod:`~logistic_neuron.neuron.propagation`: ``initialize_with_zeros`` and
+  ``propagate`` (forward pass, cost from ``z``, backward pass);
+* :mod:`~logistic_neuron.neuron.optimization`: ``optimize``, the course's
+  gradient-descent loop (the reference engine);
+* :mod:`~logistic_neuron.neuron.prediction`: ``predict`` and ``accuracy``;
+* :mod:`~logistic_neuron.neuron.metrics`: confusion matrix, precision, recall, log loss.
+
+May import: nothing of the package but itself and :mod:`logistic_neuron.errors`.
+Written once against the Python Array API, so it runs on NumPy, PyTorch,
+``array_api_strict`` and Dask alike.
+"""

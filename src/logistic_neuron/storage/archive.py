@@ -1,0 +1,214 @@
+"""Safe archives of arrays plus JSON metadata: the container of model and checkpoint files.
+
+An archive is a ZIP file in NumPy's ``.npz`` layout. It holds a fixed set of
+named arrays (never object arrays: everything loads with
+``allow_pickle=False``) and ``metadata``, UTF-8 JSON stored as a ``uint8``
+array. The metadata carries a SHA-256 ``checksum`` over the arrays and the rest
+of the metadata, so any edit after saving is detected. Entries have fixed
+timestamps: the same content always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from logistic_neuron.errors import ModelFileError
+from logistic_neuron.neuron.backend import np
+from logistic_neuron.storage.atomic import atomic_write
+
+#: An archive larger than this (on disk or unpacked) is refused before it is read.
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+Fail = Callable[[str], ModelFileError]
+
+
+def canonical_json(metadata: dict[str, Any]) -> bytes:
+    """Metadata as compact JSON with sorted keys (NaN is refused)."""
+    return json.dumps(metadata, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+def checksum(arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -> str:
+    """SHA-256 over every array (dtype, shape, bytes) and the metadata without its checksum."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.asarray(arrays[name], order="C")
+        digest.update(f"{name}:{array.dtype}:{array.shape}".encode())
+        digest.update(array.tobytes())
+    digest.update(canonical_json({k: v for k, v in metadata.items() if k != "checksum"}))
+    return digest.hexdigest()
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.asarray(array, order="C"), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def encode_archive(arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -> bytes:
+    """The bytes of an archive holding ``arrays`` and ``metadata`` (checksum added)."""
+    meta = dict(metadata)
+    meta["checksum"] = checksum(arrays, meta)
+    members = {**arrays, "metadata": np.frombuffer(canonical_json(meta), dtype=np.uint8)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, _npy_bytes(members[name]))
+    return buffer.getvalue()
+
+
+def write_archive(
+    path: str | os.PathLike[str], arrays: dict[str, np.ndarray], metadata: dict[str, Any]
+) -> Path:
+    """Encode and write an archive atomically; return its path."""
+    data = encode_archive(arrays, metadata)
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def _read_members(path: Path, names: tuple[str, ...], fail: Fail, what: str) -> dict[str, Any]:
+    if not path.exists():
+        raise ModelFileError(f"{what} not found: {path}")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a {what}")
+    size = path.stat().st_size
+    if size == 0:
+        raise fail("the file is empty")
+    if size > MAX_ARCHIVE_BYTES:
+        raise fail(f"the file is {size} bytes, larger than any this tool writes")
+    if not zipfile.is_zipfile(path):
+        raise fail("it is not a .npz archive (pickles and other formats are never loaded)")
+    expected = sorted(f"{k}.npy" for k in (*names, "metadata"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = sorted(archive.namelist())
+            if found != expected:
+                raise fail(
+                    f"it must hold exactly {', '.join(expected)}; "
+                    f"it holds {', '.join(found) or 'nothing'}"
+                )
+            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
+                raise fail("its contents are too large (a possible zip bomb)")
+            arrays = {}
+            for key in (*names, "metadata"):
+                with archive.open(f"{key}.npy") as member:
+                    arrays[key] = np.lib.format.read_array(
+                        io.BytesIO(member.read()), allow_pickle=False
+                    )
+    except ModelFileError:
+        raise
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise fail(f"cannot read its arrays ({reason})") from None
+    return arrays
+
+
+def read_archive(
+    path: str | os.PathLike[str],
+    names: tuple[str, ...],
+    *,
+    format_name: str,
+    format_version: int,
+    what: str,
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Read and check an archive: its members, format, version and checksum.
+
+    Parameters
+    ----------
+    path : the file
+    names : the arrays it must hold besides ``metadata``
+    format_name, format_version : what its metadata must declare
+    what : how to call the file in messages (``"model file"``)
+
+    Returns
+    -------
+    arrays : dict of ndarray
+    metadata : dict
+
+    Raises
+    ------
+    ModelFileError
+        In one line, for anything that is not such an archive or was modified.
+    """
+    file = Path(path)
+
+    def fail(reason: str) -> ModelFileError:
+        return ModelFileError(f"{file} is not a valid logistic-neuron {what}: {reason}")
+
+    members = _read_members(file, names, fail, what)
+    meta_array = members.pop("metadata")
+    if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
+        raise fail("its metadata is not UTF-8 JSON bytes")
+    try:
+        meta = json.loads(meta_array.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise fail("its metadata is not valid JSON") from None
+    if not isinstance(meta, dict) or meta.get("format") != format_name:
+        raise fail(f"its metadata does not name the {format_name!r} format")
+    version = meta.get("format_version")
+    if version != format_version:
+        raise fail(
+            f"it uses format version {version!r}, this version of logistic-neuron reads version "
+            f"{format_version}; retrain, or use the logistic-neuron version that wrote it"
+        )
+    if meta.get("checksum") != checksum(members, meta):
+        raise fail("checksum mismatch: the file was modified after it was saved")
+    return members, meta
+
+
+class Fields:
+    """Typed access to metadata fields, with one-line errors naming the file."""
+
+    def __init__(self, path: str | os.PathLike[str], what: str) -> None:
+        self.path = Path(path)
+        self.what = what
+
+    def fail(self, reason: str) -> ModelFileError:
+        """The error for an invalid field."""
+        return ModelFileError(f"{self.path} is not a valid logistic-neuron {self.what}: {reason}")
+
+    def get(self, meta: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+        """``meta[key]``, which must exist and be of ``kind`` (bools are not numbers)."""
+        if not isinstance(meta, dict) or key not in meta:
+            raise self.fail(f"its metadata has no {key!r}")
+        value = meta[key]
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            raise self.fail(f"metadata {key!r} has the wrong type")
+        return value
+
+    def number(self, meta: dict[str, Any], key: str) -> float:
+        """A finite number."""
+        value = float(self.get(meta, key, (int, float)))
+        if not math.isfinite(value):
+            raise self.fail(f"metadata {key!r} is not finite")
+        return value
+
+    def count(self, meta: dict[str, Any], key: str, minimum: int = 0) -> int:
+        """A whole number >= ``minimum``."""
+        value = int(self.get(meta, key, int))
+        if value < minimum:
+            raise self.fail(f"metadata {key!r} must be at least {minimum}")
+        return value
+
+    def numbers(self, meta: dict[str, Any], key: str) -> tuple[float, ...]:
+        """A list of finite numbers."""
+        values = self.get(meta, key, list)
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in values
+        ):
+            raise self.fail(f"metadata {key!r} must be a list of numbers")
+        return tuple(float(v) for v in values)

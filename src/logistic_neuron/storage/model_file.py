@@ -1,0 +1,280 @@
+"""Model files: a safe, versioned format that never uses pickle.
+
+A model file is a ZIP archive in NumPy's ``.npz`` layout holding exactly three
+arrays:
+
+* ``w``: the weights, shape ``(n_x, 1)``, float32 or float64;
+* ``b``: the bias, a 0-d float64 array;
+* ``metadata``: UTF-8 JSON as a 1-d ``uint8`` array (no object arrays, so it
+  loads with ``allow_pickle=False``).
+
+The metadata records the format and its version, the image size and colour
+mode, class names, preprocessing, hyper-parameters, a training summary, and a
+SHA-256 checksum over the arrays and the rest of the metadata (see
+:mod:`logistic_neuron.storage.archive`). Loading checks every field and the checksum and
+refuses anything else with a :class:`~logistic_neuron.errors.ModelFileError`.
+Files are written atomically, with fixed ZIP timestamps, so one training gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from logistic_neuron.data.images import MODES, RESAMPLE
+from logistic_neuron.neuron.backend import np
+from logistic_neuron.storage.archive import Fields, encode_archive, read_archive, write_archive
+
+FORMAT = "logistic-neuron-model"
+FORMAT_VERSION = 1
+ARRAY_KEYS = ("w", "b", "metadata")
+
+#: How pixels become features; stored in every file and checked on load.
+PREPROCESSING = {
+    "scale": "1/255",
+    "layout": "images (m, H, W, C) flattened with reshape(m, -1).T to (n_x, m)",
+    "resample": RESAMPLE,
+    "transparency": "composited on white",
+    "orientation": "EXIF orientation applied",
+}
+
+
+@dataclass(frozen=True)
+class DataRecord:
+    """Where a model's training and test data came from.
+
+    Attributes
+    ----------
+    source, test_source : str
+    m_train, m_test : int
+    split_seed : int or None
+        Seed of the stratified hold-out split, when one was made.
+    test_fraction : float or None
+    """
+
+    source: str
+    test_source: str
+    m_train: int
+    m_test: int
+    split_seed: int | None = None
+    test_fraction: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedModel:
+    """A trained neuron with everything needed to use it on new images.
+
+    Attributes
+    ----------
+    w : ndarray, shape (n_x, 1)
+    b : float
+    dtype : {"float64", "float32"}
+    image_shape : (H, W, C)
+    mode : {"RGB", "L"}
+    classes : (negative, positive)
+    learning_rate : float
+    num_iterations : int
+    costs : tuple of float
+        Recorded every ``record_every`` iterations.
+    record_every : int
+    train_accuracy, test_accuracy : float
+        Percent, as the course computes them.
+    data : DataRecord
+    engine : str
+        How gradient descent ran.
+    """
+
+    w: np.ndarray
+    b: float
+    dtype: str
+    image_shape: tuple[int, int, int]
+    mode: str
+    classes: tuple[str, str]
+    learning_rate: float
+    num_iterations: int
+    costs: tuple[float, ...]
+    record_every: int
+    train_accuracy: float
+    test_accuracy: float
+    data: DataRecord
+    engine: str = "reference"
+    preprocessing: dict[str, str] = field(default_factory=lambda: dict(PREPROCESSING))
+
+    @property
+    def n_x(self) -> int:
+        """Number of input features (H * W * C)."""
+        height, width, channels = self.image_shape
+        return height * width * channels
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        """Features ``(n_x, m)`` of uint8 images ``(m, H, W, C)``, preprocessed as in training."""
+        if tuple(images.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"images have shape {tuple(images.shape[1:])}, the model takes {self.image_shape}"
+            )
+        pixels = images.reshape(images.shape[0], -1).T
+        if self.dtype == "float64":
+            return pixels / 255.0
+        return pixels.astype(np.float32) / np.float32(255)
+
+    def logits(self, X: Any) -> np.ndarray:
+        """Pre-activations ``z = w^T X + b``, shape (1, m), for features ``X`` (n_x, m)."""
+        from logistic_neuron.neuron.propagation import linear
+        from logistic_neuron.neuron.validation import check_features
+
+        features = np.asarray(X, dtype=self.w.dtype)
+        check_features(features)
+        if features.shape[0] != self.n_x:
+            raise ValueError(f"X has {features.shape[0]} features, the model takes {self.n_x}")
+        return np.asarray(linear(self.w, self.b, features))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities of the positive class, shape (1, m), for features ``X`` (n_x, m)."""
+        from logistic_neuron.neuron.activation import sigmoid
+
+        return np.asarray(sigmoid(self.logits(X)))
+
+    def predict_proba_images(self, images: np.ndarray) -> np.ndarray:
+        """Probabilities, shape (m,), for uint8 images (m, H, W, C) preprocessed as in training."""
+        return self.predict_proba(self.features(images)).reshape(-1)
+
+
+def _metadata_of(model: TrainedModel) -> dict[str, Any]:
+    from logistic_neuron.version import __version__
+
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        "dtype": model.dtype,
+        "n_x": model.n_x,
+        "image_shape": list(model.image_shape),
+        "mode": model.mode,
+        "classes": list(model.classes),
+        "preprocessing": dict(model.preprocessing),
+        "hyperparameters": {
+            "learning_rate": model.learning_rate,
+            "num_iterations": model.num_iterations,
+            "record_every": model.record_every,
+            "engine": model.engine,
+        },
+        "training": {
+            "costs": list(model.costs),
+            "train_accuracy": model.train_accuracy,
+            "test_accuracy": model.test_accuracy,
+            "data": {
+                "source": model.data.source,
+                "test_source": model.data.test_source,
+                "m_train": model.data.m_train,
+                "m_test": model.data.m_test,
+                "split_seed": model.data.split_seed,
+                "test_fraction": model.data.test_fraction,
+            },
+        },
+    }
+
+
+def _arrays_of(model: TrainedModel) -> dict[str, np.ndarray]:
+    return {
+        "w": np.asarray(model.w, dtype=model.dtype).reshape(model.n_x, 1),
+        "b": np.asarray(model.b, dtype=np.float64),
+    }
+
+
+def encode_model(model: TrainedModel) -> bytes:
+    """The bytes of a model file (deterministic: no timestamps)."""
+    return encode_archive(_arrays_of(model), _metadata_of(model))
+
+
+def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> Path:
+    """Write ``model`` to ``path`` atomically and return the path.
+
+    Raises
+    ------
+    OutputError
+        When the folder is missing or read-only.
+    """
+    return write_archive(path, _arrays_of(model), _metadata_of(model))
+
+
+def check_parameters(
+    fields: Fields, w: np.ndarray, b: np.ndarray, meta: dict[str, Any]
+) -> tuple[str, tuple[int, int, int], str]:
+    """Check ``w``, ``b`` and the image description; return dtype, image shape and mode."""
+    dtype = fields.get(meta, "dtype", str)
+    if dtype not in ("float64", "float32") or str(w.dtype) != dtype:
+        raise fields.fail(f"weights have dtype {w.dtype}, metadata says {dtype!r}")
+    shape = fields.get(meta, "image_shape", list)
+    if len(shape) != 3 or not all(
+        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
+    ):
+        raise fields.fail("image_shape must be three positive whole numbers")
+    height, width, channels = shape
+    mode = fields.get(meta, "mode", str)
+    if mode not in MODES or MODES[mode] != channels:
+        raise fields.fail(f"colour mode {mode!r} does not match {channels} channels")
+    n_x = height * width * channels
+    if fields.get(meta, "n_x", int) != n_x or w.shape != (n_x, 1):
+        raise fields.fail(
+            f"weights have shape {w.shape}, expected ({n_x}, 1) "
+            f"for {height}x{width}x{channels} images"
+        )
+    if b.shape != () or b.dtype != np.float64:
+        raise fields.fail("the bias must be one float64 number")
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise fields.fail("its weights or bias are not finite")
+    preprocessing = fields.get(meta, "preprocessing", dict)
+    if preprocessing != PREPROCESSING:
+        raise fields.fail("it was preprocessed differently from what this version does")
+    return dtype, (height, width, channels), mode
+
+
+def load_model(path: str | os.PathLike[str]) -> TrainedModel:
+    """Read and validate a model file.
+
+    Raises
+    ------
+    ModelFileError
+        Missing, corrupt, tampered, pickled, or incompatible files, in one line.
+    """
+    arrays, meta = read_archive(
+        path, ("w", "b"), format_name=FORMAT, format_version=FORMAT_VERSION, what="model file"
+    )
+    fields = Fields(path, "model file")
+    w, b = arrays["w"], arrays["b"]
+    dtype, image_shape, mode = check_parameters(fields, w, b, meta)
+    classes = fields.get(meta, "classes", list)
+    if len(classes) != 2 or not all(isinstance(c, str) for c in classes):
+        raise fields.fail("classes must be two names")
+    hyper = fields.get(meta, "hyperparameters", dict)
+    training = fields.get(meta, "training", dict)
+    data = fields.get(training, "data", dict)
+    seed = data.get("split_seed")
+    fraction = data.get("test_fraction")
+    return TrainedModel(
+        w=w,
+        b=float(b),
+        dtype=dtype,
+        image_shape=image_shape,
+        mode=mode,
+        classes=(classes[0], classes[1]),
+        learning_rate=fields.number(hyper, "learning_rate"),
+        num_iterations=fields.count(hyper, "num_iterations", 1),
+        costs=fields.numbers(training, "costs"),
+        record_every=fields.count(hyper, "record_every", 1),
+        train_accuracy=fields.number(training, "train_accuracy"),
+        test_accuracy=fields.number(training, "test_accuracy"),
+        data=DataRecord(
+            source=fields.get(data, "source", str),
+            test_source=fields.get(data, "test_source", str),
+            m_train=fields.count(data, "m_train"),
+            m_test=fields.count(data, "m_test"),
+            split_seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            test_fraction=float(fraction) if isinstance(fraction, (int, float)) else None,
+        ),
+        engine=fields.get(hyper, "engine", str),
+        preprocessing=dict(PREPROCESSING),
+    )

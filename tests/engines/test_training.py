@@ -1,0 +1,49 @@
+"""The course's classic run, reproduced to the last printed digit."""
+
+import numpy as np
+import pytest
+
+from logistic_neuron.engines.training import model
+from support.arrays import to_host
+from support.course import COURSE_OUTPUT
+
+
+#: The course notebook's output of
+#: model(..., num_iterations=2000, learning_rate=0.005, print_cost=True).
+def test_classic_run_reproduces_the_course(course_data, capsys):
+    d = course_data
+    result = model(d.train.X(), d.train.Y(), d.test.X(), d.test.Y(), 2000, 0.005, print_cost=True)
+    assert capsys.readouterr().out == COURSE_OUTPUT
+    assert result.train_accuracy == 99.04306220095694
+    assert result.test_accuracy == 70.0
+    assert len(result.costs) == 20
+    assert result.w.shape == (12288, 1)
+    assert result.Y_prediction_train.shape == (1, 209)
+    assert result.Y_prediction_test.shape == (1, 50)
+    assert result.learning_rate == 0.005 and result.num_iterations == 2000
+
+
+def test_classic_run_float32_prints_the_same_digits(course_data, capsys):
+    d = course_data
+    model(d.train.X("float32"), d.train.Y(), d.test.X("float32"), d.test.Y(), 2000, 0.005, True)
+    assert capsys.readouterr().out == COURSE_OUTPUT
+
+
+def test_model_on_every_backend_agrees_with_numpy(xp):
+    rng = np.random.default_rng(7)
+    Xtr, Xte = rng.random((30, 40)), rng.random((30, 10))
+    Ytr = (Xtr[:1] + Xtr[1:2] > 1).astype(float)
+    Yte = (Xte[:1] + Xte[1:2] > 1).astype(float)
+    reference = model(Xtr, Ytr, Xte, Yte, 300, 0.1)
+    other = model(xp.asarray(Xtr), xp.asarray(Ytr), xp.asarray(Xte), xp.asarray(Yte), 300, 0.1)
+    np.testing.assert_allclose(to_host(other.w), reference.w, rtol=1e-10)
+    assert other.costs == pytest.approx(reference.costs, rel=1e-12)
+    assert other.train_accuracy == reference.train_accuracy
+    assert other.test_accuracy == reference.test_accuracy
+
+
+def test_model_checks_feature_counts():
+    with pytest.raises(ValueError, match="X_test has 3 features but X_train has 2"):
+        model(np.ones((2, 4)), np.ones((1, 4)), np.ones((3, 4)), np.ones((1, 4)), 10, 0.1)
+    with pytest.raises(ValueError, match=r"Y_test must have shape \(1, 4\)"):
+        model(np.ones((2, 4)), np.ones((1, 4)), np.ones((2, 4)), np.ones((1, 3)), 10, 0.1)

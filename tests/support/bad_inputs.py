@@ -1,0 +1,667 @@
+"""Every bad input the tool must answer clearly: the table behind docs/errors.md.
+
+Each :class:`Case` makes its files in a fresh folder, names the command line to
+run there, and says what must come back: the exit code and a fragment of the
+one-line message (on stderr, or stdout for cases that succeed with a note). Most
+cases also name the Python call that must raise, and with what.
+``tests/test_bad_input.py`` runs them all; ``docs/make_error_table.py`` prints the
+table in docs/errors.md from the same list.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+from PIL import Image
+
+from logistic_neuron.data.images import load_image
+from logistic_neuron.data.loading import load_dataset
+from logistic_neuron.errors import DataError, ModelFileError
+from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
+from support.imagefactory import make_folder, write_image
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input and the answer it must get."""
+
+    id: str
+    group: str
+    what: str
+    setup: Callable[[Path], list[str]]
+    code: int
+    message: str
+    stream: str = "stderr"
+    api: Callable[[Path], object] | None = None
+    api_error: type[Exception] = DataError
+
+
+# --- files the cases are made of ---------------------------------------------------------
+
+
+def images(m=6, size=4, channels=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (m, size, size, channels), dtype=np.uint8)
+
+
+def h5(folder, name="d.h5", x=None, y=None, keys=("train_set_x", "train_set_y")):
+    path = folder / name
+    with h5py.File(path, "w") as f:
+        if x is not None:
+            f[keys[0]] = x
+        if y is not None:
+            f[keys[1]] = y
+        f["list_classes"] = np.array([b"non-cat", b"cat"])
+    return path
+
+
+def good_h5(folder, name="d.h5"):
+    return h5(folder, name, images(8), np.array([0, 1] * 4))
+
+
+def model_file(folder, name="m.npz"):
+    rng = np.random.default_rng(0)
+    model = TrainedModel(
+        w=rng.normal(size=(25 * 25, 1)) / 100, b=0.0, dtype="float64", image_shape=(25, 25, 1),
+        mode="L", classes=("non-face", "face"), learning_rate=0.005, num_iterations=100,
+        costs=(0.69,), record_every=100, train_accuracy=90.0, test_accuracy=90.0,
+        data=DataRecord("faces", "held out from faces", 150, 50, 0, 0.25),
+    )  # fmt: skip
+    return save_model(model, folder / name)
+
+
+def edit_model(path, change):
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    change(members)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def npy(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, array)
+    return buffer.getvalue()
+
+
+def metadata(members):
+    return json.loads(np.lib.format.read_array(io.BytesIO(members["metadata.npy"])).tobytes())
+
+
+def set_metadata(members, meta):
+    members["metadata.npy"] = npy(np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+
+def resign(members):
+    """Recompute the checksum, as a careful forger would: the other checks must still hold."""
+    from logistic_neuron.storage.archive import checksum
+
+    arrays = {k[:-4]: np.lib.format.read_array(io.BytesIO(v)) for k, v in members.items()}
+    meta = metadata(members)
+    arrays.pop("metadata")
+    meta["checksum"] = checksum(arrays, meta)
+    set_metadata(members, meta)
+
+
+def other_version(members):
+    meta = metadata(members)
+    meta["format_version"] = 99
+    set_metadata(members, meta)
+    resign(members)
+
+
+def wrong_shape(members):
+    members["w.npy"] = npy(np.zeros((300, 1)))
+    resign(members)
+
+
+def tampered(members):
+    w = np.lib.format.read_array(io.BytesIO(members["w.npy"]))
+    w[3, 0] += 0.5
+    members["w.npy"] = npy(w)
+
+
+def edited(members):
+    meta = metadata(members)
+    meta["classes"] = ["face", "non-face"]
+    set_metadata(members, meta)
+
+
+def extra(members):
+    members["x.npy"] = npy(np.zeros(2))
+
+
+def missing(members):
+    del members["b.npy"]
+
+
+def pickled(folder):
+    path = folder / "m.npz"
+    path.write_bytes(pickle.dumps({"w": [1.0, 2.0]}))
+    return path
+
+
+def truncated(path, keep=0.5):
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def bomb(path):
+    Image.new("1", (9000, 9000)).save(path)
+    return path
+
+
+def nan_pixels():
+    pixels = np.full((4, 4, 4, 3), 0.5)
+    pixels[1, 2, 3, 0] = np.nan
+    return pixels
+
+
+def text_file(path, text="hello"):
+    path.write_text(text)
+    return path
+
+
+def empty_file(path):
+    path.write_bytes(b"")
+    return path
+
+
+def folder_without_cats(d):
+    root = make_folder(d / "f", per_class=2)
+    for image in (root / "cat").iterdir():
+        image.unlink()
+    return root
+
+
+def folder_with(d, add):
+    """A good image folder plus whatever ``add(cat_folder)`` puts in its cat/ subfolder."""
+    root = make_folder(d / "f", per_class=3)
+    add(root / "cat")
+    return root
+
+
+def truncated_png(cat):
+    truncated(write_image(cat / "t.png", (64, 64)), 0.2)
+
+
+def junk(cat):
+    (cat / ".DS_Store").write_bytes(b"x")
+    text_file(cat / "notes.txt")
+
+
+def self_link(cat):
+    os.symlink(cat / "l.png", cat / "l.png")
+
+
+def api_load(source, test=None, **kw):
+    return lambda d: load_dataset(str(d / source), None if test is None else str(d / test), **kw)
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+DATA = "bad data"
+PARAMS = "bad parameters"
+MODELS = "untrusted model files"
+NUMBERS = "numerical trouble"
+
+CASES: list[Case] = []
+
+
+def case(*args, **kwargs):
+    CASES.append(Case(*args, **kwargs))
+
+
+case(
+    "data-missing",
+    DATA,
+    "--data names a file that does not exist",
+    lambda d: ["train", "--data", str(d / "none.h5")],
+    1,
+    "data file not found",
+    api=api_load("none.h5"),
+)
+case(
+    "data-unknown",
+    DATA,
+    "--data is neither faces, a file nor a folder",
+    lambda d: ["train", "--data", "nowhere"],
+    1,
+    "data source not found: nowhere",
+    api=lambda d: load_dataset("nowhere"),
+)
+case(
+    "h5-empty",
+    DATA,
+    "an empty (0 byte) .h5 file",
+    lambda d: ["train", "--data", str(empty_file(d / "d.h5"))],
+    1,
+    "is empty (0 bytes)",
+    api=api_load("d.h5"),
+)
+case(
+    "h5-not-hdf5",
+    DATA,
+    "a text file named .h5",
+    lambda d: ["train", "--data", str(text_file(d / "d.h5"))],
+    1,
+    "is not an HDF5 file",
+    api=api_load("d.h5"),
+)
+case(
+    "h5-truncated",
+    DATA,
+    "a half-downloaded .h5 file",
+    lambda d: [
+        "train",
+        "--data",
+        str(truncated(h5(d, x=images(64, 32), y=np.array([0, 1] * 32)), 0.3)),
+    ],
+    1,
+    "truncated or corrupt",
+)
+case(
+    "h5-keys",
+    DATA,
+    "an .h5 file without the course's keys",
+    lambda d: [
+        "train",
+        "--data",
+        str(h5(d, x=images(4), y=np.array([0, 1, 0, 1]), keys=("images", "labels"))),
+    ],
+    1,
+    "must hold one '<part>_set_x' data set",
+)
+case(
+    "h5-no-labels",
+    DATA,
+    "an .h5 file with images but no labels",
+    lambda d: ["train", "--data", str(h5(d, x=images(4)))],
+    1,
+    "no labels 'train_set_y'",
+)
+case(
+    "h5-shape",
+    DATA,
+    "images of the wrong shape (m, 12)",
+    lambda d: [
+        "train",
+        "--data",
+        str(h5(d, x=np.zeros((4, 12), np.uint8), y=np.array([0, 1, 0, 1]))),
+    ],
+    1,
+    "expected (m, height, width, 3)",
+)
+case(
+    "h5-counts",
+    DATA,
+    "more images than labels",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, 1, 1])))],
+    1,
+    "4 images but 3 labels",
+)
+case(
+    "labels-one-class",
+    DATA,
+    "labels all of one class",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.ones(4, int)))],
+    1,
+    "labels are all 1: training needs examples of both classes",
+)
+case(
+    "labels-three-classes",
+    DATA,
+    "three classes 0, 1, 2",
+    lambda d: ["train", "--data", str(h5(d, x=images(6), y=np.array([0, 1, 2] * 2)))],
+    1,
+    "must be 0 and 1 (binary classification), found 2 among 3 classes",
+)
+case(
+    "labels-twos",
+    DATA,
+    "labels 1 and 2 instead of 0 and 1",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([1, 2, 1, 2])))],
+    1,
+    "found 2; relabel them as 0/1",
+)
+case(
+    "labels-minus-one",
+    DATA,
+    "labels -1 and 1",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([-1, 1, -1, 1])))],
+    1,
+    "found -1; relabel them as 0/1",
+)
+case(
+    "labels-fraction",
+    DATA,
+    "a label 0.5",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, 0.5, 1, 1])))],
+    1,
+    "found 0.5",
+)
+case(
+    "labels-nan",
+    DATA,
+    "a NaN label",
+    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, np.nan, 1, 1])))],
+    1,
+    "labels contain NaN or infinite values",
+)
+case(
+    "pixels-nan",
+    DATA,
+    "NaN among float pixels",
+    lambda d: [
+        "train",
+        "--data",
+        str(h5(d, x=nan_pixels(), y=np.array([0, 1] * 2))),
+    ],
+    1,
+    "pixel values contain NaN or infinite values",
+)
+case(
+    "data-empty",
+    DATA,
+    "a data set with no images",
+    lambda d: ["train", "--data", str(h5(d, x=images(0), y=np.zeros(0, int)))],
+    1,
+    "holds no images: the data set is empty",
+)
+case(
+    "folder-one-class",
+    DATA,
+    "an image folder with one class subfolder",
+    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("cat",), per_class=2))],
+    1,
+    "must hold exactly two class subfolders",
+    api=api_load("f"),
+)
+case(
+    "folder-three-classes",
+    DATA,
+    "an image folder with three class subfolders",
+    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("a", "b", "c"), per_class=1))],
+    1,
+    "found 3: a, b, c",
+)
+case(
+    "folder-empty-class",
+    DATA,
+    "a class subfolder without images",
+    lambda d: ["train", "--data", str(folder_without_cats(d))],
+    1,
+    "holds no images",
+)
+case(
+    "folder-ambiguous",
+    DATA,
+    "two classes and no way to know which is positive",
+    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("dogs", "cats"), per_class=2))],
+    1,
+    "say which one is positive (label 1) with --positive",
+)
+case("folder-junk", DATA, "a .DS_Store and a notes.txt among the images: skipped, named",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+                str(d / "m.npz"), "--data", str(folder_with(d, junk))],
+     0, "warning: skipped")  # fmt: skip
+case("folder-bad-image", DATA, "a text file named .jpg in a class folder",
+     lambda d: ["train", "--data", str(folder_with(d, lambda cat: text_file(cat / "x.jpg")))],
+     1, "x.jpg is not an image file Pillow can read")  # fmt: skip
+case("folder-truncated-image", DATA, "a truncated PNG in a class folder",
+     lambda d: ["train", "--data",
+                str(folder_with(d, truncated_png))],
+     1, "truncated or corrupt")  # fmt: skip
+case("folder-symlink-loop", DATA, "a symbolic link that points at itself: skipped, named",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+                str(d / "m.npz"), "--data", str(folder_with(d, self_link))],
+     0, "warning: skipped")  # fmt: skip
+case("image-bomb", DATA, "a 9000 x 9000 image (decompression bomb)",
+     lambda d: ["train", "--data", str(folder_with(d, lambda cat: bomb(cat / "b.png")))],
+     1, "possible decompression bomb",
+     api=lambda d: load_image(bomb(d / "b.png")))  # fmt: skip
+case(
+    "predict-missing-image",
+    DATA,
+    "predict on a file that does not exist",
+    lambda d: ["predict", "--model", str(model_file(d)), str(d / "none.png")],
+    1,
+    "image not found",
+    api=lambda d: load_image(d / "none.png"),
+)
+case(
+    "predict-not-image",
+    DATA,
+    "predict on a text file named .jpg",
+    lambda d: ["predict", "--model", str(model_file(d)), str(text_file(d / "x.jpg"))],
+    1,
+    "is not an image file Pillow can read",
+)
+case(
+    "predict-other-size",
+    DATA,
+    "predict on an RGBA image of another size: converted, said so",
+    lambda d: [
+        "predict",
+        "--model",
+        str(model_file(d)),
+        str(write_image(d / "x.png", (90, 60), "RGBA")),
+    ],
+    0,
+    "(resized from 60x90 to 25x25; converted from RGBA to L)",
+    stream="stdout",
+)
+case(
+    "predict-bomb",
+    DATA,
+    "predict on a decompression bomb",
+    lambda d: ["predict", "--model", str(model_file(d)), str(bomb(d / "b.png"))],
+    1,
+    "possible decompression bomb",
+)
+
+case(
+    "iterations-zero",
+    PARAMS,
+    "--iterations 0",
+    lambda d: ["train", "--iterations", "0"],
+    2,
+    "argument --iterations: expected a whole number >= 1, got 0",
+)
+case(
+    "iterations-negative",
+    PARAMS,
+    "--iterations=-5",
+    lambda d: ["train", "--iterations=-5"],
+    2,
+    "expected a whole number >= 1, got -5",
+)
+case(
+    "iterations-text",
+    PARAMS,
+    "--iterations ten",
+    lambda d: ["train", "--iterations", "ten"],
+    2,
+    "expected a whole number >= 1, got 'ten'",
+)
+case(
+    "rate-zero",
+    PARAMS,
+    "--learning-rate 0",
+    lambda d: ["train", "--learning-rate", "0"],
+    2,
+    "argument --learning-rate: expected a finite number > 0",
+)
+case(
+    "rate-negative",
+    PARAMS,
+    "--learning-rate=-0.1",
+    lambda d: ["train", "--learning-rate=-0.1"],
+    2,
+    "expected a finite number > 0",
+)
+case(
+    "rate-nan",
+    PARAMS,
+    "--learning-rate nan",
+    lambda d: ["train", "--learning-rate", "nan"],
+    2,
+    "expected a finite number > 0",
+)
+case(
+    "rate-inf",
+    PARAMS,
+    "--learning-rate inf",
+    lambda d: ["train", "--learning-rate", "inf"],
+    2,
+    "expected a finite number > 0",
+)
+case(
+    "dtype-unknown",
+    PARAMS,
+    "--dtype float16",
+    lambda d: ["train", "--dtype", "float16"],
+    2,
+    "argument --dtype: invalid choice: 'float16'",
+)
+case(
+    "option-unknown",
+    PARAMS,
+    "an option that does not exist",
+    lambda d: ["train", "--epochs", "3"],
+    2,
+    "unrecognized arguments: --epochs 3",
+)
+case(
+    "out-missing-folder",
+    PARAMS,
+    "--model-out in a folder that does not exist",
+    lambda d: ["train", "--model-out", str(d / "no" / "m.npz")],
+    1,
+    "does not exist; create it first",
+)
+case(
+    "out-not-folder",
+    PARAMS,
+    "--model-out under a file, not a folder",
+    lambda d: ["train", "--model-out", str(text_file(d / "file") / "m.npz")],
+    1,
+    "is not a folder",
+)
+case(
+    "resume-with-options",
+    PARAMS,
+    "--resume together with settings",
+    lambda d: ["train", "--resume", str(d / "c.npz"), "--iterations", "5"],
+    2,
+    "--resume continues the run with the settings it was started with; drop --iterations",
+)
+case(
+    "resume-model",
+    PARAMS,
+    "--resume given a finished model",
+    lambda d: ["train", "--resume", str(model_file(d))],
+    1,
+    "is a finished model, not a checkpoint",
+)
+
+case(
+    "model-missing",
+    MODELS,
+    "a model path that does not exist",
+    lambda d: ["predict", "--model", str(d / "none.npz"), "x.png"],
+    1,
+    "model file not found",
+    api=lambda d: load_model(d / "none.npz"),
+    api_error=ModelFileError,
+)
+case(
+    "model-empty",
+    MODELS,
+    "an empty model file",
+    lambda d: ["evaluate", "--model", str(empty_file(d / "m.npz")), "--data", "faces"],
+    1,
+    "the file is empty",
+)
+case(
+    "model-pickle",
+    MODELS,
+    "a pickle renamed to .npz (never unpickled)",
+    lambda d: ["predict", "--model", str(pickled(d)), "x.png"],
+    1,
+    "not a .npz archive (pickles and other formats are never loaded)",
+    api=lambda d: load_model(pickled(d)),
+    api_error=ModelFileError,
+)
+case(
+    "model-tampered",
+    MODELS,
+    "a weight changed after saving",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), tampered)), "x.png"],
+    1,
+    "checksum mismatch: the file was modified after it was saved",
+    api=lambda d: load_model(edit_model(model_file(d), tampered)),
+    api_error=ModelFileError,
+)
+case(
+    "model-edited",
+    MODELS,
+    "metadata edited after saving (classes swapped)",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), edited)), "x.png"],
+    1,
+    "checksum mismatch",
+)
+case(
+    "model-version",
+    MODELS,
+    "a model from another format version",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), other_version)), "x.png"],
+    1,
+    "uses format version 99, this version of logistic-neuron reads version 1",
+)
+case(
+    "model-shape",
+    MODELS,
+    "weights of the wrong shape (checksum recomputed)",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), wrong_shape)), "x.png"],
+    1,
+    "weights have shape (300, 1), expected (625, 1)",
+)
+case(
+    "model-extra-key",
+    MODELS,
+    "an extra array in the archive",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), extra)), "x.png"],
+    1,
+    "it must hold exactly b.npy, metadata.npy, w.npy",
+)
+case(
+    "model-missing-key",
+    MODELS,
+    "an array missing from the archive",
+    lambda d: ["predict", "--model", str(edit_model(model_file(d), missing)), "x.png"],
+    1,
+    "it holds metadata.npy, w.npy",
+)
+
+case(
+    "diverged",
+    NUMBERS,
+    "a learning rate so large that the cost overflows",
+    lambda d: ["train", "--learning-rate", "1e308", "--iterations", "50"],
+    1,
+    "training diverged at iteration 1: the cost became inf with learning rate 1e+308; "
+    "try a smaller one such as 1e+307",
+)
