@@ -90,7 +90,7 @@ def object_array(members):
         (extra, "must hold exactly"),
         (missing, "must hold exactly"),
         (wrong_shape, r"weights have shape \(300, 1\), expected \(60, 1\)"),
-        (object_array, "cannot read its arrays"),
+        (object_array, "only numbers are read, never objects"),
     ],
 )
 def test_tampered_files_are_refused(tmp_path, change, message):

@@ -15,6 +15,7 @@ from logistic_neuron.pictures.curves import (
     compare_learning_rates,
 )
 from logistic_neuron.pictures.report import number, percent
+from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "learning-rates.png"
 
@@ -95,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else picture_file(DEFAULT_OUT)
     if len(set(args.rates)) != len(args.rates):
         raise ValueError("--rates lists a learning rate twice; give each rate once")
+    check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
     dataset = dataset_from_args(args)
     comparison = compare_learning_rates(
         dataset.train.pixels(),

@@ -63,6 +63,14 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def train_plot_paths(args: argparse.Namespace) -> list[Path]:
+    """The files ``train --plots`` will write (none without ``--plots``)."""
+    if getattr(args, "plots", None) is None or not Path(args.plots).is_dir():
+        return []  # a folder still to be created holds nothing that could be clobbered
+    ending = "." + getattr(args, "plot_format", "png")
+    return [Path(args.plots) / f"{name}{ending}" for name in TRAIN_PICTURES]
+
+
 def write_train_plots(args: argparse.Namespace, trained: Any, dataset: Any) -> list[str]:
     """Write the pictures ``train --plots`` asks for; return the paths written.
 

@@ -11,6 +11,7 @@ from logistic_neuron.cli.figure_options import picture_file
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import OverfittingCurve, overfitting_curve
 from logistic_neuron.pictures.report import number, percent
+from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "overfitting.png"
 
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from logistic_neuron.pictures.plots import plot_overfitting, save_figure
 
     out = args.out if args.out is not None else picture_file(DEFAULT_OUT)
+    check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
     dataset = dataset_from_args(args)
     curve = overfitting_curve(
         dataset.train.pixels(),

@@ -14,6 +14,7 @@ from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.prediction import THRESHOLD
 from logistic_neuron.storage.model_file import load_model
+from logistic_neuron.storage.paths import check_outputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Predict every image; a bad image is reported and the others still predicted."""
+    if args.explain is not None:
+        check_outputs(
+            [("--explain", figure_options.explanation_paths(args.explain, len(args.images)))],
+            [("--model", args.model), ("IMAGE", args.images)],
+        )
     model = load_model(args.model)
     height, width, _ = model.image_shape
     loaded: list[tuple[str, LoadedImage]] = []

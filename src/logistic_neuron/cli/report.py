@@ -23,6 +23,7 @@ from logistic_neuron.pictures.curves import (
 from logistic_neuron.pictures.report import build_report, write_report
 from logistic_neuron.storage.atomic import check_output_folder
 from logistic_neuron.storage.model_file import TrainedModel, load_model
+from logistic_neuron.storage.paths import check_outputs
 
 HELD_OUT = "held out from "
 
@@ -144,6 +145,10 @@ def scoring_split(
 
 def run(args: argparse.Namespace) -> int:
     """Gather everything, draw, write the page."""
+    check_outputs(
+        [("--out", args.out)],
+        [("--model", args.model), ("--data", args.data), ("--image", args.image)],
+    )
     model = load_model(args.model)
     height, width, _ = model.image_shape
     explanations = [

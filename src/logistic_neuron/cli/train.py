@@ -31,6 +31,7 @@ from logistic_neuron.storage.checkpoint import (
     save_checkpoint,
 )
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
+from logistic_neuron.storage.paths import check_outputs, file_identity, remove_if_ours, same_file
 
 DEFAULT_MODEL_PATH = "model.npz"
 
@@ -129,6 +130,8 @@ class CheckpointWriter:
         self.settings = settings
         self.data_fingerprint = data_fingerprint
         self.saved = False
+        #: (device, inode) of the checkpoint last written: only that file is removed at the end.
+        self.identity: tuple[int, int] | None = None
 
     def __call__(self, progress: Progress) -> None:
         if progress.iteration % self.every or progress.iteration >= progress.num_iterations:
@@ -145,6 +148,7 @@ class CheckpointWriter:
             self.path,
         )
         self.saved = True
+        self.identity = file_identity(self.path)
 
 
 def build_model(
@@ -220,8 +224,14 @@ def run(args: argparse.Namespace) -> int:
     checkpoint_path = Path(args.checkpoint) if args.checkpoint else checkpoint_path_for(model_path)
     if checkpoint is not None and args.checkpoint is None:
         checkpoint_path = Path(args.resume)
+    outputs: list[tuple[str, Any]] = [("--model-out", model_path)]
     if checkpoint_every is not None:
-        check_output_folder(checkpoint_path)
+        outputs.append(("--checkpoint", checkpoint_path))
+    outputs.append(("--plots", figure_options.train_plot_paths(args)))
+    inputs: list[tuple[str, Any]] = [("--data", settings["data"]), ("--test", settings["test"])]
+    if args.resume is not None and not same_file(args.resume, checkpoint_path):
+        inputs.append(("--resume", args.resume))
+    check_outputs(outputs, inputs)
     dataset = dataset_from_settings(settings)
     data_fingerprint = fingerprint(dataset.train)
     if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:
@@ -289,9 +299,10 @@ def run(args: argparse.Namespace) -> int:
     )
     trained = build_model(result, dataset, settings["dtype"], engine)
     save_model(trained, model_path)
-    if writer is not None and writer.saved and checkpoint_path.exists():
-        # The run is complete: the model supersedes its checkpoint.
-        checkpoint_path.unlink()
+    if writer is not None:
+        # The run is complete: the model supersedes its checkpoint. Only the very
+        # file this run wrote is removed (never a file that took its name since).
+        remove_if_ours(checkpoint_path, writer.identity)
     plots = figure_options.write_train_plots(args, trained, dataset)
     if args.json:
         print_json(

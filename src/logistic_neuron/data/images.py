@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from logistic_neuron.data.files import open_regular
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
 
@@ -25,6 +26,9 @@ MODES = {"RGB": 3, "L": 1}
 #: Images with more pixels than this are refused before they are decoded:
 #: a small file can claim a huge size (a "decompression bomb") and exhaust memory.
 MAX_PIXELS = 40_000_000
+
+#: Largest image side (height or width) an image is resized to, or a model may declare.
+MAX_SIDE = 4096
 
 #: How images are resized; recorded in every model file.
 RESAMPLE = "bicubic"
@@ -43,9 +47,9 @@ def check_size(size: tuple[int, int]) -> tuple[int, int]:
         height, width = (int(s) for s in size)
     except (TypeError, ValueError):
         raise ValueError(f"image size must be (height, width), got {size!r}") from None
-    if not (1 <= height <= 4096 and 1 <= width <= 4096):
+    if not (1 <= height <= MAX_SIDE and 1 <= width <= MAX_SIDE):
         raise ValueError(
-            f"image size must be between 1 and 4096 pixels a side, got {height}x{width}"
+            f"image size must be between 1 and {MAX_SIDE} pixels a side, got {height}x{width}"
         )
     return height, width
 
@@ -147,13 +151,13 @@ def read_image(
     if file.is_dir():
         raise DataError(f"{file} is a folder, not an image file")
     try:
-        with warnings.catch_warnings():
+        with open_regular(file, "image") as handle, warnings.catch_warnings():
             # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that.
             # catch_warnings is not thread-safe: with images read on threads, a
             # filter may outlive this block. It only ever turns this same warning
             # into an error, which every caller here answers the same way.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as opened:
+            with Image.open(handle) as opened:
                 pixels = opened.size[0] * opened.size[1]
                 if pixels > MAX_PIXELS:
                     raise DataError(

@@ -20,9 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from logistic_neuron.data.files import open_regular
 from logistic_neuron.errors import ModelFileError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.storage.atomic import atomic_write
+from logistic_neuron.storage.schema import (
+    MAX_METADATA_BYTES,
+    NPY_HEADER_BYTES,
+    array_limit,
+    parse_metadata,
+)
 
 #: An archive larger than this (on disk or unpacked) is refused before it is read.
 MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
@@ -79,41 +86,134 @@ def write_archive(
     return Path(path)
 
 
-def _read_members(path: Path, names: tuple[str, ...], fail: Fail, what: str) -> dict[str, Any]:
-    if not path.exists():
-        raise ModelFileError(f"{what} not found: {path}")
-    if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a {what}")
-    size = path.stat().st_size
-    if size == 0:
-        raise fail("the file is empty")
-    if size > MAX_ARCHIVE_BYTES:
-        raise fail(f"the file is {size} bytes, larger than any this tool writes")
-    if not zipfile.is_zipfile(path):
-        raise fail("it is not a .npz archive (pickles and other formats are never loaded)")
+#: The only compression methods read: stored and deflate (what :func:`encode_archive` writes).
+ALLOWED_COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+
+#: Array types an archive may hold: floats for parameters, bytes for metadata.
+ALLOWED_DTYPES = frozenset({"<f8", "<f4", "|u1", "<i8"})
+
+
+def _check_entries(
+    archive: zipfile.ZipFile, names: tuple[str, ...], fail: Fail
+) -> dict[str, zipfile.ZipInfo]:
+    """Check the archive's directory (count, names, flags, methods) before inflating anything."""
+    infos = archive.infolist()
     expected = sorted(f"{k}.npy" for k in (*names, "metadata"))
+    if len(infos) != len(expected) or sorted(i.filename for i in infos) != expected:
+        found = sorted(i.filename for i in infos[: len(expected) + 3])
+        shown = ", ".join(json.dumps(f)[1:-1] for f in found) or "nothing"
+        if len(infos) > len(found):
+            shown += f" ... ({len(infos)} entries)"
+        raise fail(f"it must hold exactly {', '.join(expected)}; it holds {shown}")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise fail(f"member {info.filename} is encrypted; model files are never encrypted")
+        if info.compress_type not in ALLOWED_COMPRESSION:
+            raise fail(
+                f"member {info.filename} uses compression method {info.compress_type}; only "
+                "stored and deflate are read"
+            )
+    return {info.filename: info for info in infos}
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, fail: Fail) -> bytes:
+    """A member's bytes, refusing before inflating more than ``limit`` of them.
+
+    The declared size is checked first; the actual size is checked while
+    reading, since a crafted entry can declare less than it inflates to.
+    """
+    if info.file_size > limit:
+        raise fail(
+            f"member {info.filename} declares {info.file_size} bytes, more than the {limit} "
+            "its metadata allows (a possible zip bomb)"
+        )
+    with archive.open(info) as member:
+        data = member.read(limit + 1)
+        if len(data) > limit or member.read(1):
+            raise fail(f"member {info.filename} inflates to more than {limit} bytes")
+    if len(data) != info.file_size:
+        raise fail(
+            f"member {info.filename} is {len(data)} bytes, not the {info.file_size} declared"
+        )
+    return data
+
+
+def _parse_npy(data: bytes, name: str, fail: Fail) -> np.ndarray:
+    """An array from ``.npy`` bytes; the header is checked against the bytes before any copy."""
+    buffer = io.BytesIO(data)
     try:
-        with zipfile.ZipFile(path) as archive:
-            found = sorted(archive.namelist())
-            if found != expected:
-                raise fail(
-                    f"it must hold exactly {', '.join(expected)}; "
-                    f"it holds {', '.join(found) or 'nothing'}"
+        version = np.lib.format.read_magic(buffer)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(buffer)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(buffer)
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+    except (ValueError, OSError, EOFError, SyntaxError) as exc:
+        reason = " ".join(str(exc).split())[:120]
+        raise fail(f"member {name} is not a valid .npy array ({reason})") from None
+    if dtype.hasobject or dtype.str not in ALLOWED_DTYPES:
+        raise fail(f"member {name} holds {dtype} values; only numbers are read, never objects")
+    if len(shape) > 2:
+        raise fail(f"member {name} has {len(shape)} dimensions; arrays here have at most 2")
+    count = math.prod(shape)
+    offset = buffer.tell()
+    if count * dtype.itemsize != len(data) - offset:
+        raise fail(
+            f"member {name} declares shape {shape} of {dtype} but holds {len(data) - offset} "
+            "bytes of data"
+        )
+    array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+    array = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
+    return np.array(array, order="C")
+
+
+def _read_members(
+    path: Path, names: tuple[str, ...], fail: Fail, what: str
+) -> tuple[dict[str, np.ndarray], Any]:
+    """The archive's arrays and its parsed (not yet validated) metadata, in bounded memory."""
+    with open_regular(path, what, ModelFileError) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise fail("the file is empty")
+        if size > MAX_ARCHIVE_BYTES:
+            raise fail(f"the file is {size} bytes, larger than any this tool writes")
+        if not zipfile.is_zipfile(handle):
+            raise fail("it is not a .npz archive (pickles and other formats are never loaded)")
+        handle.seek(0)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                infos = _check_entries(archive, names, fail)
+                raw = _read_bounded(
+                    archive, infos["metadata.npy"], MAX_METADATA_BYTES + NPY_HEADER_BYTES, fail
                 )
-            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
-                raise fail("its contents are too large (a possible zip bomb)")
-            arrays = {}
-            for key in (*names, "metadata"):
-                with archive.open(f"{key}.npy") as member:
-                    arrays[key] = np.lib.format.read_array(
-                        io.BytesIO(member.read()), allow_pickle=False
-                    )
-    except ModelFileError:
-        raise
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise fail(f"cannot read its arrays ({reason})") from None
-    return arrays
+                meta_array = _parse_npy(raw, "metadata.npy", fail)
+                if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
+                    raise fail("its metadata is not UTF-8 JSON bytes")
+                meta = parse_metadata(meta_array.tobytes(), fail)
+                # No array is larger than w, whose size the metadata declares (bounded).
+                limit = array_limit(meta)
+                arrays = {}
+                for key in names:
+                    member = f"{key}.npy"
+                    data = _read_bounded(archive, infos[member], limit, fail)
+                    arrays[key] = _parse_npy(data, member, fail)
+        except ModelFileError:
+            raise
+        except MemoryError:
+            raise fail("there is not enough memory to read it") from None
+        except (
+            ValueError,
+            OSError,
+            zipfile.BadZipFile,
+            EOFError,
+            KeyError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise fail(f"cannot read its arrays ({reason})") from None
+    return arrays, meta
 
 
 def read_archive(
@@ -148,21 +248,15 @@ def read_archive(
     def fail(reason: str) -> ModelFileError:
         return ModelFileError(f"{file} is not a valid logistic-neuron {what}: {reason}")
 
-    members = _read_members(file, names, fail, what)
-    meta_array = members.pop("metadata")
-    if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
-        raise fail("its metadata is not UTF-8 JSON bytes")
-    try:
-        meta = json.loads(meta_array.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise fail("its metadata is not valid JSON") from None
+    members, meta = _read_members(file, names, fail, what)
     if not isinstance(meta, dict) or meta.get("format") != format_name:
         raise fail(f"its metadata does not name the {format_name!r} format")
     version = meta.get("format_version")
     if version != format_version:
         raise fail(
-            f"it uses format version {version!r}, this version of logistic-neuron reads version "
-            f"{format_version}; retrain, or use the logistic-neuron version that wrote it"
+            f"it uses format version {repr(version)[:20]}, this version of logistic-neuron "
+            f"reads version {format_version}; retrain, or use the logistic-neuron version that "
+            "wrote it"
         )
     if meta.get("checksum") != checksum(members, meta):
         raise fail("checksum mismatch: the file was modified after it was saved")

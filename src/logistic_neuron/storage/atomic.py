@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from logistic_neuron.data.files import kind_of
 from logistic_neuron.errors import OutputError
+
+
+def _existing_mode(target: Path) -> int | None:
+    """``st_mode`` of what ``target`` names now (links followed), or None if nothing."""
+    try:
+        return os.stat(target).st_mode
+    except OSError:
+        return None
 
 
 def check_output_folder(path: str | os.PathLike[str]) -> Path:
@@ -31,6 +41,12 @@ def check_output_folder(path: str | os.PathLike[str]) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a folder; give a file name")
+    existing = _existing_mode(target)
+    if existing is not None and not stat.S_ISREG(existing):
+        raise OutputError(
+            f"cannot write {target}: it is {kind_of(existing)}, not a regular file; only "
+            "regular files are replaced, choose another path"
+        )
     if not folder.exists():
         raise OutputError(
             f"cannot write {target}: the folder {folder} does not exist; create it first"
@@ -78,10 +94,19 @@ def atomic_write(
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        # Keep the permissions a plain open() would give (mkstemp makes 0600).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
+        # Keep the permissions of the file we replace; a new file gets what a
+        # plain open() would give (mkstemp makes 0600).
+        existing = _existing_mode(target)
+        if existing is not None and not stat.S_ISREG(existing):
+            # Checked before writing too; a device or FIFO put there since is kept.
+            check_output_folder(target)
+        if existing is not None:
+            permissions = stat.S_IMODE(existing)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            permissions = 0o666 & ~umask
+        os.chmod(tmp_name, permissions)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

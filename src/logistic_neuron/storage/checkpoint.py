@@ -21,6 +21,7 @@ from logistic_neuron.data.dataset import Split
 from logistic_neuron.errors import ModelFileError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.storage.archive import Fields, read_archive, write_archive
+from logistic_neuron.storage.schema import CHECKPOINT_SCHEMA, validate
 
 FORMAT = "logistic-neuron-checkpoint"
 FORMAT_VERSION = 1
@@ -69,6 +70,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Pat
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "dtype": str(checkpoint.w.dtype),
+        "n_x": int(checkpoint.w.shape[0]),
         "iteration": checkpoint.iteration,
         "costs": list(checkpoint.costs),
         "settings": checkpoint.settings,
@@ -92,24 +94,27 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
             f"{file} is a finished model, not a checkpoint; checkpoints are written by "
             "'train --checkpoint-every N'"
         )
-    arrays, meta = read_archive(
+    arrays, raw = read_archive(
         file, ("w", "b"), format_name=FORMAT, format_version=FORMAT_VERSION, what="checkpoint"
     )
     fields = Fields(file, "checkpoint")
+    meta = validate(raw, CHECKPOINT_SCHEMA, fields.fail)
     w, b = arrays["w"], arrays["b"]
-    dtype = fields.get(meta, "dtype", str)
-    if dtype not in ("float32", "float64") or str(w.dtype) != dtype or w.ndim != 2:
+    dtype = meta["dtype"]
+    if str(w.dtype) != dtype or w.ndim != 2:
         raise fields.fail("its weights have the wrong dtype or shape")
     if w.shape[1] != 1 or b.shape != () or b.dtype != np.float64:
         raise fields.fail("its weights or bias have the wrong shape")
+    if meta["n_x"] is not None and w.shape[0] != meta["n_x"]:
+        raise fields.fail(f"its weights have {w.shape[0]} rows, its metadata says {meta['n_x']}")
     if not (np.all(np.isfinite(w)) and np.isfinite(b)):
         raise fields.fail("its weights or bias are not finite")
-    settings = fields.get(meta, "settings", dict)
-    iteration = fields.count(meta, "iteration", 1)
-    total = fields.count(settings, "iterations", 1)
-    record_every = fields.count(settings, "record_every", 1)
-    costs = fields.numbers(meta, "costs")
-    if iteration >= total or len(costs) != -(-iteration // record_every):
+    settings = meta["settings"]
+    iteration = meta["iteration"]
+    costs = meta["costs"]
+    if iteration >= settings["iterations"] or len(costs) != -(
+        -iteration // settings["record_every"]
+    ):
         raise fields.fail("its iteration count and recorded costs do not fit its settings")
     return Checkpoint(
         w=w,
@@ -117,7 +122,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         iteration=iteration,
         costs=costs,
         settings=settings,
-        data_fingerprint=fields.get(meta, "data_fingerprint", str),
+        data_fingerprint=meta["data_fingerprint"],
     )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from logistic_neuron.data.images import MODES, RESAMPLE
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.storage.archive import Fields, encode_archive, read_archive, write_archive
+from logistic_neuron.storage.schema import MODEL_SCHEMA, validate
 
 FORMAT = "logistic-neuron-model"
 FORMAT_VERSION = 1
@@ -203,21 +204,16 @@ def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> Path:
 def check_parameters(
     fields: Fields, w: np.ndarray, b: np.ndarray, meta: dict[str, Any]
 ) -> tuple[str, tuple[int, int, int], str]:
-    """Check ``w``, ``b`` and the image description; return dtype, image shape and mode."""
-    dtype = fields.get(meta, "dtype", str)
-    if dtype not in ("float64", "float32") or str(w.dtype) != dtype:
+    """Check ``w``, ``b`` against the (schema-checked) metadata; return dtype, shape, mode."""
+    dtype = meta["dtype"]
+    if str(w.dtype) != dtype:
         raise fields.fail(f"weights have dtype {w.dtype}, metadata says {dtype!r}")
-    shape = fields.get(meta, "image_shape", list)
-    if len(shape) != 3 or not all(
-        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
-    ):
-        raise fields.fail("image_shape must be three positive whole numbers")
-    height, width, channels = shape
-    mode = fields.get(meta, "mode", str)
-    if mode not in MODES or MODES[mode] != channels:
+    height, width, channels = meta["image_shape"]
+    mode = meta["mode"]
+    if MODES[mode] != channels:
         raise fields.fail(f"colour mode {mode!r} does not match {channels} channels")
     n_x = height * width * channels
-    if fields.get(meta, "n_x", int) != n_x or w.shape != (n_x, 1):
+    if meta["n_x"] != n_x or w.shape != (n_x, 1):
         raise fields.fail(
             f"weights have shape {w.shape}, expected ({n_x}, 1) "
             f"for {height}x{width}x{channels} images"
@@ -226,8 +222,7 @@ def check_parameters(
         raise fields.fail("the bias must be one float64 number")
     if not (np.all(np.isfinite(w)) and np.isfinite(b)):
         raise fields.fail("its weights or bias are not finite")
-    preprocessing = fields.get(meta, "preprocessing", dict)
-    if preprocessing != PREPROCESSING:
+    if meta["preprocessing"] != PREPROCESSING:
         raise fields.fail("it was preprocessed differently from what this version does")
     return dtype, (height, width, channels), mode
 
@@ -235,25 +230,31 @@ def check_parameters(
 def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     """Read and validate a model file.
 
+    Every metadata field is checked by :data:`~logistic_neuron.storage.schema.MODEL_SCHEMA`
+    before it is used.
+
     Raises
     ------
     ModelFileError
         Missing, corrupt, tampered, pickled, or incompatible files, in one line.
     """
-    arrays, meta = read_archive(
+    arrays, raw = read_archive(
         path, ("w", "b"), format_name=FORMAT, format_version=FORMAT_VERSION, what="model file"
     )
     fields = Fields(path, "model file")
+    meta = validate(raw, MODEL_SCHEMA, fields.fail)
     w, b = arrays["w"], arrays["b"]
     dtype, image_shape, mode = check_parameters(fields, w, b, meta)
-    classes = fields.get(meta, "classes", list)
-    if len(classes) != 2 or not all(isinstance(c, str) for c in classes):
-        raise fields.fail("classes must be two names")
-    hyper = fields.get(meta, "hyperparameters", dict)
-    training = fields.get(meta, "training", dict)
-    data = fields.get(training, "data", dict)
-    seed = data.get("split_seed")
-    fraction = data.get("test_fraction")
+    classes = meta["classes"]
+    hyper = meta["hyperparameters"]
+    training = meta["training"]
+    data = training["data"]
+    expected_costs = -(-hyper["num_iterations"] // hyper["record_every"])
+    if len(training["costs"]) > expected_costs:
+        raise fields.fail(
+            f"it records {len(training['costs'])} costs, more than {expected_costs} iterations "
+            f"recorded every {hyper['record_every']} allow"
+        )
     return TrainedModel(
         w=w,
         b=float(b),
@@ -261,20 +262,20 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
         image_shape=image_shape,
         mode=mode,
         classes=(classes[0], classes[1]),
-        learning_rate=fields.number(hyper, "learning_rate"),
-        num_iterations=fields.count(hyper, "num_iterations", 1),
-        costs=fields.numbers(training, "costs"),
-        record_every=fields.count(hyper, "record_every", 1),
-        train_accuracy=fields.number(training, "train_accuracy"),
-        test_accuracy=fields.number(training, "test_accuracy"),
+        learning_rate=hyper["learning_rate"],
+        num_iterations=hyper["num_iterations"],
+        costs=training["costs"],
+        record_every=hyper["record_every"],
+        train_accuracy=training["train_accuracy"],
+        test_accuracy=training["test_accuracy"],
         data=DataRecord(
-            source=fields.get(data, "source", str),
-            test_source=fields.get(data, "test_source", str),
-            m_train=fields.count(data, "m_train"),
-            m_test=fields.count(data, "m_test"),
-            split_seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
-            test_fraction=float(fraction) if isinstance(fraction, (int, float)) else None,
+            source=data["source"],
+            test_source=data["test_source"],
+            m_train=data["m_train"],
+            m_test=data["m_test"],
+            split_seed=data["split_seed"],
+            test_fraction=data["test_fraction"],
         ),
-        engine=fields.get(hyper, "engine", str),
+        engine=hyper["engine"],
         preprocessing=dict(PREPROCESSING),
     )
