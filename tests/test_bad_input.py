@@ -57,7 +57,7 @@ def test_read_only_output_folder(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(
         os, "access", lambda path, mode: False if mode & os.W_OK else real_access(path, mode)
     )
-    code = main(["train", "--model-out", str(tmp_path / "m.npz")])
+    code = main(["train", "--out", str(tmp_path / "m.npz")])
     assert code == 1
     assert "is read-only; choose another" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()

@@ -76,7 +76,7 @@ def test_sigterm_during_training_stops_cleanly(tmp_path):
     checkpoint = tmp_path / "m.checkpoint.npz"
     with subprocess.Popen(
         [sys.executable, "-m", "logistic_neuron", "train", "--iterations", "1000000",
-         "--checkpoint-every", "200", "--model-out", str(model), "--json"],
+         "--checkpoint-every", "200", "--out", str(model), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     ) as child:  # fmt: skip
         try:
@@ -104,7 +104,7 @@ def test_sigkill_of_a_training_process_saving_every_iteration(tmp_path, delay):
     checkpoint = tmp_path / "m.checkpoint.npz"
     with subprocess.Popen(
         [sys.executable, "-m", "logistic_neuron", "train", "--iterations", "1000000",
-         "--checkpoint-every", "1", "--model-out", str(tmp_path / "m.npz"), "--json"],
+         "--checkpoint-every", "1", "--out", str(tmp_path / "m.npz"), "--json"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     ) as child:  # fmt: skip
         try:

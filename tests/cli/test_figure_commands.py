@@ -42,7 +42,7 @@ def faces_model(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("faces") / "faces.npz"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert main(["train", "--iterations", "300", "--model-out", str(path)]) == 0
+        assert main(["train", "--iterations", "300", "--out", str(path)]) == 0
     return path
 
 
@@ -56,7 +56,7 @@ def photo(tmp_path_factory):
 def test_train_plots(tmp_path, capsys):
     plots = tmp_path / "pictures"
     code, out, _ = run(
-        capsys, "train", "--iterations", "200", "--model-out", tmp_path / "m.npz",
+        capsys, "train", "--iterations", "200", "--out", tmp_path / "m.npz",
         "--plots", plots,
     )  # fmt: skip
     assert code == 0
@@ -69,7 +69,7 @@ def test_train_plots(tmp_path, capsys):
 
 def test_train_plots_svg_and_json(tmp_path, capsys):
     code, out, _ = run(
-        capsys, "train", "--iterations", "100", "--model-out", tmp_path / "m.npz",
+        capsys, "train", "--iterations", "100", "--out", tmp_path / "m.npz",
         "--plots", tmp_path, "--plot-format", "svg", "--json",
     )  # fmt: skip
     assert code == 0
@@ -84,23 +84,23 @@ def test_train_plots_svg_and_json(tmp_path, capsys):
 def test_train_plots_into_a_file_is_a_usage_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    code, _, err = run(capsys, "train", "--model-out", tmp_path / "m.npz", "--plots", blocker)
+    code, _, err = run(capsys, "train", "--out", tmp_path / "m.npz", "--plots", blocker)
     assert code == 2 and "is a file, not a folder" in err
     assert not (tmp_path / "m.npz").exists()
 
 
 def test_missing_matplotlib_stops_before_training(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    code, out, err = run(
-        capsys, "train", "--model-out", tmp_path / "m.npz", "--plots", tmp_path / "p"
-    )
+    code, out, err = run(capsys, "train", "--out", tmp_path / "m.npz", "--plots", tmp_path / "p")
     assert code == 1 and 'pip install "logistic-neuron[plot]"' in err
     assert out == "" and not (tmp_path / "m.npz").exists()
 
 
 def test_predict_explain(faces_model, photo, tmp_path, capsys):
-    out_file = tmp_path / "why.png"
-    code, out, _ = run(capsys, "predict", "--model", faces_model, photo, "--explain", out_file)
+    out_file = tmp_path / "why" / "me-explained.png"
+    code, out, _ = run(
+        capsys, "predict", "--model", faces_model, photo, "--plots", tmp_path / "why"
+    )
     assert code == 0
     check_png(out_file)
     assert f"picture saved to {out_file}" in out
@@ -111,9 +111,23 @@ def test_predict_explain(faces_model, photo, tmp_path, capsys):
 def test_predict_explain_several_images(faces_model, photo, tmp_path, capsys):
     code, out, _ = run(
         capsys, "predict", "--model", faces_model, photo, photo,
+        "--plots", tmp_path, "--plot-format", "svg", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["pictures"] == [
+        str(tmp_path / "me-1-explained.svg"), str(tmp_path / "me-2-explained.svg")
+    ]  # fmt: skip
+    check_svg(tmp_path / "me-1-explained.svg")
+
+
+def test_predict_explain_old_spelling(faces_model, photo, tmp_path, capsys):
+    """``--explain OUT`` (renamed ``--plots DIR``) still works for one release, with a warning."""
+    code, out, err = run(
+        capsys, "predict", "--model", faces_model, photo, photo,
         "--explain", tmp_path / "why.svg", "--json",
     )  # fmt: skip
     assert code == 0
+    assert "--explain is now spelled --plots DIR" in err
     assert json.loads(out)["pictures"] == [str(tmp_path / "why-1.svg"), str(tmp_path / "why-2.svg")]
     check_svg(tmp_path / "why-1.svg")
     check_svg(tmp_path / "why-2.svg")
@@ -181,7 +195,15 @@ def test_lesson_learning_rate_comparison(course_data_dir, tmp_path, capsys):
 def test_overfitting(tmp_path, capsys):
     out_file = tmp_path / "over.svg"
     code, out, _ = run(
-        capsys, "overfitting", "--iterations", "200", "--every", "20", "--out", out_file, "--json"
+        capsys,
+        "overfitting",
+        "--iterations",
+        "200",
+        "--record-every",
+        "20",
+        "--out",
+        out_file,
+        "--json",
     )
     assert code == 0
     check_svg(out_file)
@@ -233,7 +255,7 @@ def test_report(faces_model, photo, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out_file = tmp_path / "report.html"
     code, out, err = run(
-        capsys, "report", "--model", faces_model, "--out", out_file, "--image", photo,
+        capsys, "report", "--model", faces_model, "--out", out_file, photo,
         "--rates", "0.01", "0.001",
     )  # fmt: skip
     assert code == 0, err

@@ -96,7 +96,7 @@ def test_gradcheck_bad_option(capsys):
 
 def test_vectorization_random(capsys):
     code, out, err = run(
-        capsys, "vectorization", "--features", "50", "--m", "30", "--examples", "10"
+        capsys, "vectorization", "--features", "50", "--examples", "30", "--loop-examples", "10"
     )
     assert code == 0, err
     assert "first 10 of 30 examples" in out
@@ -112,7 +112,7 @@ def test_vectorization_course_data(course_data_dir, capsys):
         "vectorization",
         "--data",
         str(course_data_dir / "train_catvnoncat.h5"),
-        "--examples",
+        "--loop-examples",
         "5",
         "--repeats",
         "1",

@@ -35,9 +35,7 @@ def test_inconsistent_checkpoint_is_refused(tmp_path):
 
 
 def test_model_is_not_a_checkpoint(tmp_path, capsys):
-    assert (
-        main(["train", "--iterations", "10", "--model-out", str(tmp_path / "m.npz"), "--json"]) == 0
-    )
+    assert main(["train", "--iterations", "10", "--out", str(tmp_path / "m.npz"), "--json"]) == 0
     with pytest.raises(ModelFileError, match="is a finished model, not a checkpoint"):
         load_checkpoint(tmp_path / "m.npz")
 
@@ -64,14 +62,12 @@ def test_interrupt_then_resume_equals_uninterrupted_bit_for_bit(
     tmp_path, capsys, monkeypatch, dtype
 ):
     common = ["train", "--iterations", "500", "--dtype", dtype]
-    assert main([*common, "--model-out", str(tmp_path / "full.npz")]) == 0
+    assert main([*common, "--out", str(tmp_path / "full.npz")]) == 0
     uninterrupted = capsys.readouterr().out
 
     with monkeypatch.context() as patch:
         interrupt_at(patch, 250)
-        code = main(
-            [*common, "--checkpoint-every", "100", "--model-out", str(tmp_path / "part.npz")]
-        )
+        code = main([*common, "--checkpoint-every", "100", "--out", str(tmp_path / "part.npz")])
     assert code == 130
     err = capsys.readouterr().err
     checkpoint = tmp_path / "part.checkpoint.npz"
@@ -79,9 +75,7 @@ def test_interrupt_then_resume_equals_uninterrupted_bit_for_bit(
     assert not (tmp_path / "part.npz").exists()
     assert load_checkpoint(checkpoint).iteration == 200
 
-    assert (
-        main(["train", "--resume", str(checkpoint), "--model-out", str(tmp_path / "part.npz")]) == 0
-    )
+    assert main(["train", "--resume", str(checkpoint), "--out", str(tmp_path / "part.npz")]) == 0
     resumed = capsys.readouterr().out
     assert (tmp_path / "part.npz").read_bytes() == (tmp_path / "full.npz").read_bytes()
     assert resumed.replace("part.npz", "full.npz") == uninterrupted
@@ -90,8 +84,7 @@ def test_interrupt_then_resume_equals_uninterrupted_bit_for_bit(
 def test_completed_run_removes_its_checkpoint(tmp_path, capsys):
     out = tmp_path / "m.npz"
     assert (
-        main(["train", "--iterations", "300", "--checkpoint-every", "100", "--model-out", str(out)])
-        == 0
+        main(["train", "--iterations", "300", "--checkpoint-every", "100", "--out", str(out)]) == 0
     )
     assert out.exists() and not (tmp_path / "m.checkpoint.npz").exists()
 
@@ -100,7 +93,7 @@ def test_resume_refuses_other_settings_and_other_data(tmp_path, capsys, monkeypa
     with monkeypatch.context() as patch:
         interrupt_at(patch, 150)
         main(["train", "--iterations", "300", "--checkpoint-every", "100",
-              "--model-out", str(tmp_path / "m.npz")])  # fmt: skip
+              "--out", str(tmp_path / "m.npz")])  # fmt: skip
     checkpoint = tmp_path / "m.checkpoint.npz"
     capsys.readouterr()
     assert main(["train", "--resume", str(checkpoint), "--learning-rate", "0.1"]) == 2
@@ -110,6 +103,6 @@ def test_resume_refuses_other_settings_and_other_data(tmp_path, capsys, monkeypa
                        {**loaded.settings, "seed": 5}, loaded.data_fingerprint)  # fmt: skip
     save_checkpoint(other, tmp_path / "other.npz")
     assert main(["train", "--resume", str(tmp_path / "other.npz"),
-                 "--model-out", str(tmp_path / "x.npz")]) == 1  # fmt: skip
+                 "--out", str(tmp_path / "x.npz")]) == 1  # fmt: skip
     assert "changed since the checkpoint" in capsys.readouterr().err
     assert not (tmp_path / "x.npz").exists()

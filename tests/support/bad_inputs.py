@@ -414,7 +414,7 @@ case(
     "say which one is positive (label 1) with --positive",
 )
 case("folder-junk", DATA, "a .DS_Store and a notes.txt among the images: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
                 str(d / "m.npz"), "--data", str(folder_with(d, junk))],
      0, "warning: skipped")  # fmt: skip
 case("folder-bad-image", DATA, "a text file named .jpg in a class folder",
@@ -425,7 +425,7 @@ case("folder-truncated-image", DATA, "a truncated PNG in a class folder",
                 str(folder_with(d, truncated_png))],
      1, "truncated or corrupt")  # fmt: skip
 case("folder-symlink-loop", DATA, "a symbolic link that points at itself: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
                 str(d / "m.npz"), "--data", str(folder_with(d, self_link))],
      0, "warning: skipped")  # fmt: skip
 case("image-bomb", DATA, "a 9000 x 9000 image (decompression bomb)",
@@ -547,16 +547,16 @@ case(
 case(
     "out-missing-folder",
     PARAMS,
-    "--model-out in a folder that does not exist",
-    lambda d: ["train", "--model-out", str(d / "no" / "m.npz")],
+    "--out in a folder that does not exist",
+    lambda d: ["train", "--out", str(d / "no" / "m.npz")],
     1,
     "does not exist; create it first",
 )
 case(
     "out-not-folder",
     PARAMS,
-    "--model-out under a file, not a folder",
-    lambda d: ["train", "--model-out", str(text_file(d / "file") / "m.npz")],
+    "--out under a file, not a folder",
+    lambda d: ["train", "--out", str(text_file(d / "file") / "m.npz")],
     1,
     "is not a folder",
 )

@@ -47,7 +47,7 @@ def add_data_options(
             "--test",
             default=None,
             metavar="SOURCE",
-            help="test data (.h5 file or folder); without it 25%% of --data is held out",
+            help="test data (.h5 file or folder) (default: 25%% of --data, held out)",
         )
     parser.add_argument(
         "--image-size",
@@ -66,7 +66,8 @@ def add_data_options(
         "--positive",
         default=None,
         metavar="CLASS",
-        help="which class subfolder of an image folder is the positive class (label 1)",
+        help="which class subfolder of an image folder is the positive class (label 1) "
+        "(default: understood from pairs like cat/non-cat)",
     )
     parser.add_argument(
         "--seed",

@@ -7,6 +7,7 @@ import argparse
 from logistic_neuron.cli.argtypes import positive_float, positive_int
 from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
 from logistic_neuron.cli.figure_options import picture_file
+from logistic_neuron.cli.options import add_json, add_out, add_record_every
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import (
     LESSON_ITERATIONS,
@@ -46,22 +47,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"iterations per rate (default {LESSON_ITERATIONS})",
     )
+    add_record_every(parser, default=100, what="record the cost every N iterations")
     parser.add_argument(
-        "--record-every",
-        type=positive_int,
-        default=100,
-        metavar="N",
-        help="record the cost every N iterations (default 100)",
+        "--dtype", choices=FLOAT_DTYPE_NAMES, default="float64", help="floating-point precision"
     )
-    parser.add_argument("--dtype", choices=FLOAT_DTYPE_NAMES, default="float64")
-    parser.add_argument(
-        "--out",
-        type=picture_file,
-        default=None,
+    add_out(
+        parser, what="the picture, .png or .svg", default=DEFAULT_OUT, type=picture_file,
         metavar="FILE",
-        help=f"the picture, .png or .svg (default {DEFAULT_OUT})",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    )  # fmt: skip
+    add_json(parser)
     parser.set_defaults(run=run)
 
 
@@ -93,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     """Compare, plot, report."""
     from logistic_neuron.pictures.plots import plot_learning_rates, save_figure
 
-    out = args.out if args.out is not None else picture_file(DEFAULT_OUT)
+    out = args.out
     if len(set(args.rates)) != len(args.rates):
         raise ValueError("--rates lists a learning rate twice; give each rate once")
     check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])

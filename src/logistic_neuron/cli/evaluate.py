@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import os
+import warnings
+from pathlib import Path
 
 from logistic_neuron.cli.common import print_json
-from logistic_neuron.data.dataset import Split, stratified_split
+from logistic_neuron.cli.options import add_json, add_model_input, open_model
+from logistic_neuron.data.dataset import Dataset, Split, stratified_split
 from logistic_neuron.data.faces import FACES, load_faces
-from logistic_neuron.data.loading import load_labelled
+from logistic_neuron.data.loading import load_dataset, load_labelled
+from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.metrics import evaluate_logits
-from logistic_neuron.storage.model_file import TrainedModel, load_model
+from logistic_neuron.storage.model_file import TrainedModel
+
+#: How a model records a test set held out of its training data.
+HELD_OUT = "held out from "
+
+
+class OverlapWarning(UserWarning):
+    """The data to score includes the examples the model was trained on."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,9 +33,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "a data set: a course .h5 file, a folder with the model's two class subfolders, or "
         "'faces' (the bundled faces' test split).",
     )
-    parser.add_argument("--model", required=True, metavar="PATH", help="a model file from train")
-    parser.add_argument("--data", required=True, metavar="SOURCE", help="labelled data")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_model_input(parser)
+    parser.add_argument(
+        "--data",
+        default=None,
+        metavar="SOURCE",
+        help="labelled data: a course .h5 file, a folder with the model's two class "
+        "subfolders, or 'faces' (default: the model's recorded test data)",
+    )
+    add_json(parser)
     parser.set_defaults(run=run)
 
 
@@ -41,16 +59,90 @@ def evaluation_split(model: TrainedModel, source: str) -> Split:
     return split
 
 
+def recorded_dataset(model: TrainedModel) -> Dataset:
+    """Reload the training (and test) data recorded in ``model``, split as in training.
+
+    Raises
+    ------
+    DataError
+        When the recorded data cannot be read any more (moved, deleted ...).
+    """
+    record = model.data
+    height, width, _ = model.image_shape
+    test = None if record.test_source == HELD_OUT + record.source else record.test_source
+    try:
+        dataset = load_dataset(
+            record.source,
+            test,
+            image_size=(height, width),
+            mode=model.mode,
+            positive=model.classes[1] if Path(record.source).is_dir() else None,
+            seed=record.split_seed if record.split_seed is not None else 0,
+            test_fraction=record.test_fraction if record.test_fraction is not None else 0.25,
+        )
+    except DataError as exc:
+        raise DataError(
+            f"cannot reload the model's training data ({exc}); run from the folder it was "
+            "trained in, or use --no-overfitting --no-comparison"
+        ) from None
+    if dataset.train.m != record.m_train or dataset.image_shape != model.image_shape:
+        raise DataError(
+            f"the model's training data {record.source} changed since training "
+            f"({dataset.train.m} examples now, {record.m_train} then); "
+            "use --no-overfitting --no-comparison"
+        )
+    return dataset
+
+
+def scoring_split(
+    model: TrainedModel, source: str | None, recorded: Dataset | None
+) -> tuple[Split, str]:
+    """The labelled data the report scores the model on, and its description."""
+    if source is not None:
+        return evaluation_split(model, source), source
+    test_source = model.data.test_source
+    if test_source.startswith(HELD_OUT):
+        if recorded is None:
+            recorded = recorded_dataset(model)
+        return recorded.test, test_source
+    return evaluation_split(model, test_source), test_source
+
+
+def overlaps_training(model: TrainedModel, source: str) -> bool:
+    """Whether ``source`` is (or holds) the data the model was trained on.
+
+    The bundled faces are split exactly as in training, so only the held-out
+    part is scored; a file or folder is scored whole.
+    """
+    trained_on = model.data.source
+    if source == FACES or trained_on == FACES:
+        return False
+    try:
+        return Path(source).resolve() == Path(trained_on).resolve() or os.path.samefile(
+            source, trained_on
+        )
+    except OSError:
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate and report."""
-    model = load_model(args.model)
-    split = evaluation_split(model, args.data)
+    model = open_model(args.model)
+    if args.data is not None and overlaps_training(model, args.data):
+        warnings.warn(
+            f"{args.data} is the data {args.model} was trained on ({model.data.m_train} of its "
+            "examples were used for training), so this accuracy says little about new images; "
+            "leave out --data to score the model's recorded test data",
+            OverlapWarning,
+            stacklevel=1,
+        )
+    split, source = scoring_split(model, args.data, None)
     scores = evaluate_logits(model.logits(model.features(split.images)), split.labels)
     if args.json:
         print_json(
             {
                 "model": args.model,
-                "data": args.data,
+                "data": source,
                 "m": scores.m,
                 "accuracy": scores.accuracy,
                 "confusion_matrix": [list(row) for row in scores.confusion_matrix],

@@ -1,9 +1,11 @@
 """Options that make ``train`` and ``predict`` write pictures.
 
-``train --plots DIR`` and ``predict --explain OUT.png`` are registered here so
-that the plotting code stays out of the train and predict modules. The option
-values are checked while the command line is parsed (matplotlib installed, a
-usable folder or file ending), so a long training never ends in "cannot plot".
+``--plots DIR`` (and ``--plot-format``) is registered here for both commands,
+so that the plotting code stays out of the train and predict modules. The
+option values are checked while the command line is parsed (matplotlib
+installed, a usable folder or file ending), so a long training never ends in
+"cannot plot". ``predict --explain OUT.png``, the old spelling, still works
+for one release.
 """
 
 from __future__ import annotations
@@ -45,21 +47,20 @@ def picture_file(text: str) -> Path:
     return path
 
 
-def add_train_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--plots DIR`` and ``--plot-format`` to ``train``."""
+def add_plot_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+    """Add ``--plots DIR`` and ``--plot-format`` (``what`` says which pictures)."""
     parser.add_argument(
         "--plots",
         default=None,
         type=plots_folder,
         metavar="DIR",
-        help="write pictures into this folder (created if needed): the learning curve, "
-        "what the neuron sees (its weights) and the test images it gets wrong",
+        help=f"write pictures into this folder (created if needed): {what} (default: none)",
     )
     parser.add_argument(
         "--plot-format",
         choices=("png", "svg"),
         default="png",
-        help="file format of --plots pictures (default png)",
+        help="file format of the --plots pictures",
     )
 
 
@@ -115,39 +116,64 @@ def write_train_plots(args: argparse.Namespace, trained: Any, dataset: Any) -> l
     return written
 
 
-def add_predict_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--explain OUT.png`` to ``predict``."""
-    parser.add_argument(
-        "--explain",
-        default=None,
-        type=picture_file,
-        metavar="OUT.png",
-        help="draw the image as the model sees it, its probability and the per-pixel "
-        "contribution w * x (.png or .svg); with several images, OUT-1.png, OUT-2.png ...",
-    )
+def add_explain_alias(parser: argparse.ArgumentParser) -> None:
+    """``predict --explain OUT.png``: the old spelling of ``--plots DIR``, for one release."""
+    from logistic_neuron.cli.options import add_renamed
+
+    add_renamed(parser, "--explain", "--plots DIR", dest="explain", type=picture_file)
 
 
 def explanation_paths(out: Path, count: int) -> list[Path]:
-    """Where the explanations of ``count`` images go: ``out`` itself for one image."""
+    """Where ``--explain OUT`` puts the explanations of ``count`` images: ``out`` for one."""
     if count == 1:
         return [out]
     return [out.with_name(f"{out.stem}-{i}{out.suffix}") for i in range(1, count + 1)]
 
 
+def explanation_paths_in(folder: Path, images: list[str], ending: str) -> list[Path]:
+    """``--plots DIR``: ``DIR/<image name>-explained<ending>``, numbered when names repeat."""
+    stems = [Path(image).stem for image in images]
+    paths = []
+    for index, stem in enumerate(stems, start=1):
+        name = f"{stem}-explained" if stems.count(stem) == 1 else f"{stem}-{index}-explained"
+        paths.append(folder / f"{name}{ending}")
+    return paths
+
+
+def explanation_outputs(args: argparse.Namespace) -> list[tuple[str, list[Path]]]:
+    """The files ``predict --plots`` (or the old ``--explain``) will write, by option."""
+    explain = getattr(args, "explain", None)
+    if args.plots is not None:
+        if not Path(args.plots).is_dir():
+            return []  # a folder still to be created holds nothing that could be clobbered
+        paths = explanation_paths_in(Path(args.plots), args.images, "." + args.plot_format)
+        return [("--plots", paths)]
+    if explain is not None:
+        return [("--explain", explanation_paths(Path(explain), len(args.images)))]
+    return []
+
+
 def write_explanation(args: argparse.Namespace, model: Any, loaded: list[Any]) -> list[str]:
-    """Write the picture ``predict --explain`` asks for; return the paths written.
+    """Write the explanations ``predict --plots DIR`` asks for; return the paths written.
 
     ``loaded`` is a list of ``(path, LoadedImage)`` pairs (images that could
     not be read are not in it and get no picture).
     """
-    if args.explain is None or not loaded:
+    explain = getattr(args, "explain", None)
+    if (args.plots is None and explain is None) or not loaded:
         return []
     from logistic_neuron.pictures.plots import plot_explanation, save_figure
 
+    if args.plots is not None:
+        folder = Path(args.plots)
+        folder.mkdir(exist_ok=True)
+        names = [path for path, _ in loaded]
+        outs = explanation_paths_in(folder, names, "." + args.plot_format)
+    else:
+        assert explain is not None
+        outs = explanation_paths(Path(explain), len(loaded))
     written = []
-    for (path, image), out in zip(
-        loaded, explanation_paths(Path(args.explain), len(loaded)), strict=True
-    ):
+    for (path, image), out in zip(loaded, outs, strict=True):
         notes = image.changes()
         title = f"{Path(path).name}" + (f" ({'; '.join(notes)})" if notes else "")
         fig = plot_explanation(

@@ -25,11 +25,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data",
         metavar="SOURCE",
-        help="sample a data set ('faces', a course .h5 file or an image folder) instead of "
-        "random data",
+        help="sample a data set ('faces', a course .h5 file or an image folder) (default: "
+        "random data)",
     )
     parser.add_argument(
-        "--examples", type=positive_int, default=5, metavar="N", help="examples (default 5)"
+        "--examples",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="examples to use (random ones, or a sample of --data's training split)",
     )
     parser.add_argument(
         "--features",
@@ -45,9 +49,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"parameters checked by finite differences (default {DEFAULT_FD_COORDINATES})",
     )
-    parser.add_argument("--epsilon", type=positive_float, default=DEFAULT_EPSILON)
-    parser.add_argument("--threshold", type=positive_float, default=None, help="default 1e-7")
-    parser.add_argument("--seed", type=int, default=0, help="seed of w and the samples")
+    parser.add_argument(
+        "--epsilon",
+        type=positive_float,
+        default=DEFAULT_EPSILON,
+        metavar="E",
+        help="step of the centred finite differences",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=positive_float,
+        default=None,
+        metavar="T",
+        help="largest relative difference that passes (default 1e-7)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of w and of the samples")
     parser.set_defaults(run=run)
 
 

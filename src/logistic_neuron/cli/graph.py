@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from logistic_neuron.cli.options import add_out
 from logistic_neuron.errors import UsageError
 from logistic_neuron.lesson.graph import GraphExample, lesson_graph, logistic_graph
 from logistic_neuron.lesson.graph_drawing import render_text, save_drawing
@@ -26,7 +27,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "regression with two features, z = w1 x1 + w2 x2 + b, a = sigmoid(z), L(a, y).",
     )
     parser.add_argument(
-        "--example", choices=tuple(EXAMPLE_VALUES), default="lesson", help="default lesson"
+        "--example",
+        choices=tuple(EXAMPLE_VALUES),
+        default="lesson",
+        help="which of the lesson's graphs",
     )
     parser.add_argument(
         "--set",
@@ -34,10 +38,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change an input, e.g. --set a=4 (lesson: a b c; logistic: w1 w2 b x1 x2 y)",
+        help="change an input, e.g. --set a=4 (lesson: a b c; logistic: w1 w2 b x1 x2 y); "
+        "repeat for several (default: the lesson's values)",
     )
-    parser.add_argument(
-        "--out", metavar="FILE", help="draw the graph to FILE.svg or FILE.png instead"
+    add_out(
+        parser,
+        what="a drawing of the graph, .svg or .png (default: print it as text)",
+        default=None,
+        metavar="FILE",
     )
     parser.set_defaults(run=run)
 

@@ -48,7 +48,17 @@ EXIT_INTERRUPTED = 130
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and do not call ``sys.exit``."""
+    """An ArgumentParser whose errors are one line and do not call ``sys.exit``.
+
+    Its help shows every option's default
+    (:class:`~logistic_neuron.cli.options.DefaultsHelpFormatter`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from logistic_neuron.cli.options import DefaultsHelpFormatter
+
+        kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
@@ -69,7 +79,8 @@ def build_parser() -> OneLineParser:
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=OneLineParser
     )
-    subparsers.required = True
+    # No sub-command at all prints the help (see main), not an error line.
+    subparsers.required = False
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"logistic_neuron.cli.{name.replace('-', '_')}")
         module.add_parser(subparsers)
@@ -95,11 +106,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         parser = build_parser()
-        args = parser.parse_args(args_list)
         with warnings.catch_warnings():
-            # Warnings (e.g. a skipped .DS_Store) reach the user as one line each.
+            # Warnings (e.g. a skipped .DS_Store, an old option spelling) reach the
+            # user as one line each.
             warnings.simplefilter("always")
             warnings.showwarning = show_warning
+            args = parser.parse_args(args_list)
+            if args.command is None:
+                # A bare ``logistic-neuron`` is someone finding their way: show the way.
+                parser.print_help()
+                return EXIT_OK
             return int(args.run(args))
     except UsageError as exc:
         if debug:

@@ -8,6 +8,7 @@ from logistic_neuron.cli.argtypes import positive_float, positive_int
 from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
 from logistic_neuron.cli.compare_learning_rates import format_table
 from logistic_neuron.cli.figure_options import picture_file
+from logistic_neuron.cli.options import add_json, add_out, add_record_every
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import OverfittingCurve, overfitting_curve
 from logistic_neuron.pictures.report import number, percent
@@ -30,27 +31,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_data_options(parser)
     parser.add_argument(
-        "--iterations", type=positive_int, default=2000, metavar="N", help="default 2000"
+        "--iterations", type=positive_int, default=2000, metavar="N", help="gradient-descent steps"
     )
     parser.add_argument(
-        "--learning-rate", type=positive_float, default=0.005, metavar="A", help="default 0.005"
+        "--learning-rate", type=positive_float, default=0.005, metavar="A", help="step size"
     )
-    parser.add_argument(
-        "--every",
-        type=positive_int,
+    add_record_every(
+        parser,
         default=None,
-        metavar="K",
-        help="score both sets every K iterations (default: about 100 points over the run)",
+        what="score both sets every N iterations (default: about 100 points over the run)",
+        old="--every",
     )
-    parser.add_argument("--dtype", choices=FLOAT_DTYPE_NAMES, default="float64")
     parser.add_argument(
-        "--out",
-        type=picture_file,
-        default=None,
+        "--dtype", choices=FLOAT_DTYPE_NAMES, default="float64", help="floating-point precision"
+    )
+    add_out(
+        parser, what="the picture, .png or .svg", default=DEFAULT_OUT, type=picture_file,
         metavar="FILE",
-        help=f"the picture, .png or .svg (default {DEFAULT_OUT})",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    )  # fmt: skip
+    add_json(parser)
     parser.set_defaults(run=run)
 
 
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     """Train while scoring, plot, report."""
     from logistic_neuron.pictures.plots import plot_overfitting, save_figure
 
-    out = args.out if args.out is not None else picture_file(DEFAULT_OUT)
+    out = args.out
     check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
     dataset = dataset_from_args(args)
     curve = overfitting_curve(
@@ -76,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         dataset.test.Y(),
         num_iterations=args.iterations,
         learning_rate=args.learning_rate,
-        every=args.every,
+        every=args.record_every,
         dtype=args.dtype,
     )
     picture = save_figure(plot_overfitting(curve), out)
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                 "test_data": dataset.test_source,
                 "iterations": curve.num_iterations,
                 "learning_rate": curve.learning_rate,
-                "every": curve.every,
+                "record_every": curve.every,
                 "best_iteration": curve.best_iteration,
                 "best_test_accuracy": curve.best_test_accuracy,
                 "final_train_accuracy": curve.final_train_accuracy,

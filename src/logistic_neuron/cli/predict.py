@@ -8,12 +8,12 @@ from typing import Any
 
 from logistic_neuron.cli import figure_options
 from logistic_neuron.cli.common import print_json
+from logistic_neuron.cli.options import add_images, add_json, add_model_input, open_model
 from logistic_neuron.data.images import LoadedImage
 from logistic_neuron.data.parallel import read_images_parallel
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.prediction import THRESHOLD
-from logistic_neuron.storage.model_file import load_model
 from logistic_neuron.storage.paths import check_outputs
 
 
@@ -26,21 +26,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "each image. Images are resized and converted to the model's size and colour mode "
         "exactly as in training.",
     )
-    parser.add_argument("--model", required=True, metavar="PATH", help="a model file from train")
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    figure_options.add_predict_options(parser)
+    add_model_input(parser)
+    add_images(parser, required=True, what="to classify")
+    add_json(parser)
+    figure_options.add_plot_options(
+        parser,
+        what="for each image, the image as the model sees it, its probability and the "
+        "per-pixel contribution w * x (IMAGE-explained.png)",
+    )
+    figure_options.add_explain_alias(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Predict every image; a bad image is reported and the others still predicted."""
-    if args.explain is not None:
-        check_outputs(
-            [("--explain", figure_options.explanation_paths(args.explain, len(args.images)))],
-            [("--model", args.model), ("IMAGE", args.images)],
-        )
-    model = load_model(args.model)
+    check_outputs(
+        figure_options.explanation_outputs(args),
+        [("--model", args.model), ("IMAGE", args.images)],
+    )
+    model = open_model(args.model)
     height, width, _ = model.image_shape
     loaded: list[tuple[str, LoadedImage]] = []
     failures: list[str] = []

@@ -6,12 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from logistic_neuron.cli.argtypes import positive_float, positive_int
-from logistic_neuron.cli.evaluate import evaluation_split
-from logistic_neuron.data.dataset import Dataset, Split
+from logistic_neuron.cli.argtypes import positive_float
+from logistic_neuron.cli.evaluate import recorded_dataset, scoring_split
+from logistic_neuron.cli.options import (
+    add_images,
+    add_model_input,
+    add_out,
+    add_record_every,
+    add_renamed,
+    open_model,
+)
 from logistic_neuron.data.images import read_image
-from logistic_neuron.data.loading import load_dataset
-from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import require
 from logistic_neuron.pictures.curves import (
     LESSON_LEARNING_RATES,
@@ -22,10 +27,9 @@ from logistic_neuron.pictures.curves import (
 )
 from logistic_neuron.pictures.report import build_report, write_report
 from logistic_neuron.storage.atomic import check_output_folder
-from logistic_neuron.storage.model_file import TrainedModel, load_model
 from logistic_neuron.storage.paths import check_outputs
 
-HELD_OUT = "held out from "
+DEFAULT_OUT = "report.html"
 
 
 def html_file(text: str) -> Path:
@@ -48,34 +52,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "sees (its weights), the train/test accuracy along a retraining (overfitting view), "
         "a learning-rate comparison, and explanations of your own images.",
     )
-    parser.add_argument("--model", required=True, metavar="PATH", help="a model file from train")
+    add_model_input(parser)
     parser.add_argument(
         "--data",
         default=None,
         metavar="SOURCE",
         help="labelled data to score the model on (default: the model's recorded test data)",
     )
-    parser.add_argument(
-        "--out", required=True, type=html_file, metavar="FILE", help="the HTML file to write"
-    )
-    parser.add_argument(
-        "--image",
-        action="append",
-        default=[],
-        metavar="IMAGE",
-        help="an image of yours to explain (repeat for several)",
-    )
+    add_out(parser, what="the HTML page", default=DEFAULT_OUT, type=html_file, metavar="FILE")
+    add_images(parser, required=False, what="of yours to explain in the page")
+    add_renamed(parser, "--image", "IMAGE (a positional argument)", dest="old_images", append=True)
     parser.add_argument(
         "--no-overfitting",
         action="store_true",
         help="skip the overfitting view (it retrains the model on its recorded training data)",
     )
-    parser.add_argument(
-        "--every",
-        type=positive_int,
+    add_record_every(
+        parser,
         default=None,
-        metavar="K",
-        help="overfitting view: score every K iterations (default: about 100 points)",
+        what="overfitting view: score both sets every N iterations (default: about 100 points)",
+        old="--every",
     )
     parser.add_argument(
         "--no-comparison",
@@ -94,66 +90,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def recorded_dataset(model: TrainedModel) -> Dataset:
-    """Reload the training (and test) data recorded in ``model``, split as in training.
-
-    Raises
-    ------
-    DataError
-        When the recorded data cannot be read any more (moved, deleted ...).
-    """
-    record = model.data
-    height, width, _ = model.image_shape
-    test = None if record.test_source == HELD_OUT + record.source else record.test_source
-    try:
-        dataset = load_dataset(
-            record.source,
-            test,
-            image_size=(height, width),
-            mode=model.mode,
-            positive=model.classes[1] if Path(record.source).is_dir() else None,
-            seed=record.split_seed if record.split_seed is not None else 0,
-            test_fraction=record.test_fraction if record.test_fraction is not None else 0.25,
-        )
-    except DataError as exc:
-        raise DataError(
-            f"cannot reload the model's training data ({exc}); run from the folder it was "
-            "trained in, or use --no-overfitting --no-comparison"
-        ) from None
-    if dataset.train.m != record.m_train or dataset.image_shape != model.image_shape:
-        raise DataError(
-            f"the model's training data {record.source} changed since training "
-            f"({dataset.train.m} examples now, {record.m_train} then); "
-            "use --no-overfitting --no-comparison"
-        )
-    return dataset
-
-
-def scoring_split(
-    model: TrainedModel, source: str | None, recorded: Dataset | None
-) -> tuple[Split, str]:
-    """The labelled data the report scores the model on, and its description."""
-    if source is not None:
-        return evaluation_split(model, source), source
-    test_source = model.data.test_source
-    if test_source.startswith(HELD_OUT):
-        if recorded is None:
-            recorded = recorded_dataset(model)
-        return recorded.test, test_source
-    return evaluation_split(model, test_source), test_source
-
-
 def run(args: argparse.Namespace) -> int:
     """Gather everything, draw, write the page."""
+    images = [*args.images, *getattr(args, "old_images", [])]
     check_outputs(
         [("--out", args.out)],
-        [("--model", args.model), ("--data", args.data), ("--image", args.image)],
+        [("--model", args.model), ("--data", args.data), ("IMAGE", images)],
     )
-    model = load_model(args.model)
+    model = open_model(args.model)
     height, width, _ = model.image_shape
     explanations = [
-        (Path(path).name, read_image(path, (height, width), model.mode).pixels)
-        for path in args.image
+        (Path(path).name, read_image(path, (height, width), model.mode).pixels) for path in images
     ]
     needs_training_data = not (args.no_overfitting and args.no_comparison)
     recorded = recorded_dataset(model) if needs_training_data else None
@@ -175,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
                 test_y,
                 num_iterations=model.num_iterations,
                 learning_rate=model.learning_rate,
-                every=args.every,
+                every=args.record_every,
                 dtype=model.dtype,
                 record_every=model.record_every,
             )

@@ -16,6 +16,13 @@ from logistic_neuron.cli.common import (
     print_json,
 )
 from logistic_neuron.cli.main import PROG
+from logistic_neuron.cli.options import (
+    DEFAULT_MODEL,
+    add_json,
+    add_out,
+    add_record_every,
+    add_renamed,
+)
 from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.data.dataset import Dataset
 from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
@@ -33,7 +40,7 @@ from logistic_neuron.storage.checkpoint import (
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
 from logistic_neuron.storage.paths import check_outputs, file_identity, remove_if_ours, same_file
 
-DEFAULT_MODEL_PATH = "model.npz"
+DEFAULT_MODEL_PATH = DEFAULT_MODEL
 
 
 #: Defaults of the training options (the course's classic run).
@@ -57,27 +64,31 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     # Data and training options default to None so that --resume can tell which
     # were given; their real defaults are DATA_DEFAULTS and TRAINING_DEFAULTS.
     add_data_options(parser, defaults=False)
-    parser.add_argument("--iterations", type=positive_int, metavar="N", help="default 2000")
-    parser.add_argument("--learning-rate", type=positive_float, metavar="A", help="default 0.005")
-    parser.add_argument("--dtype", choices=FLOAT_DTYPE_NAMES, help="default float64")
-    parser.add_argument("--engine", choices=ENGINES, help="how to run gradient descent")
     parser.add_argument(
-        "--record-every",
-        type=positive_int,
-        metavar="N",
-        help="record the cost every N iterations (default 100)",
+        "--iterations", type=positive_int, metavar="N", help="gradient-descent steps (default 2000)"
     )
     parser.add_argument(
-        "--model-out",
-        default=DEFAULT_MODEL_PATH,
-        metavar="PATH",
-        help=f"where to save the model (default {DEFAULT_MODEL_PATH})",
+        "--learning-rate", type=positive_float, metavar="A", help="step size (default 0.005)"
     )
+    parser.add_argument(
+        "--dtype", choices=FLOAT_DTYPE_NAMES, help="floating-point precision (default float64)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="how to run gradient descent (default auto: the fastest for the data)",
+    )
+    add_record_every(
+        parser, default=None, what="record (and print) the cost every N iterations (default 100)"
+    )
+    add_out(parser, what="the model", default=DEFAULT_MODEL_PATH)
+    add_renamed(parser, "--model-out", "--out", dest="out")
     parser.add_argument(
         "--checkpoint-every",
         type=positive_int,
         metavar="N",
-        help="save a checkpoint every N iterations, to resume an interrupted run",
+        help="save a checkpoint every N iterations, to resume an interrupted run (default: "
+        "none, or the cadence recorded in the checkpoint given to --resume)",
     )
     parser.add_argument(
         "--checkpoint",
@@ -88,10 +99,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--resume",
         metavar="CHECKPOINT",
         help="continue an interrupted run from its checkpoint, with the settings it was "
-        "started with",
+        "started with (default: start a new run)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    figure_options.add_train_options(parser)
+    add_json(parser)
+    figure_options.add_plot_options(
+        parser,
+        what="the learning curve, what the neuron sees (its weights) and the test images it "
+        "gets wrong",
+    )
     parser.set_defaults(run=run)
 
 
@@ -218,13 +233,13 @@ class CostPrinter:
 
 def run(args: argparse.Namespace) -> int:
     """Train (or resume), evaluate, save, report."""
-    model_path = check_output_folder(args.model_out)
+    model_path = check_output_folder(args.out)
     settings, checkpoint = resolve_settings(args)
     checkpoint_every = args.checkpoint_every
     checkpoint_path = Path(args.checkpoint) if args.checkpoint else checkpoint_path_for(model_path)
     if checkpoint is not None and args.checkpoint is None:
         checkpoint_path = Path(args.resume)
-    outputs: list[tuple[str, Any]] = [("--model-out", model_path)]
+    outputs: list[tuple[str, Any]] = [("--out", model_path)]
     if checkpoint_every is not None:
         outputs.append(("--checkpoint", checkpoint_path))
     outputs.append(("--plots", figure_options.train_plot_paths(args)))

@@ -7,9 +7,13 @@ import time
 from collections.abc import Callable
 
 from logistic_neuron.cli.argtypes import positive_int
+from logistic_neuron.cli.options import add_renamed
 from logistic_neuron.lesson.per_example import per_example_propagate
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.propagation import propagate
+
+#: Random examples when no data set is given: as many as the course's training set.
+RANDOM_EXAMPLES = 209
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,9 +33,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--examples",
         type=positive_int,
+        default=None,
+        metavar="N",
+        help="examples to use (default: 209 random ones, or all of --data's training split)",
+    )
+    parser.add_argument(
+        "--loop-examples",
+        type=positive_int,
         default=20,
         metavar="N",
-        help="examples the slow loop runs on (default 20)",
+        help="the first N of them also run through the slow per-example loop",
     )
     parser.add_argument(
         "--features",
@@ -40,9 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="features of the random data (default 12288 = 64x64x3)",
     )
-    parser.add_argument(
-        "--m", type=positive_int, default=209, metavar="M", help="random examples (default 209)"
-    )
+    add_renamed(parser, "--m", "--examples", dest="examples", type=positive_int)
     parser.add_argument(
         "--repeats",
         type=positive_int,
@@ -50,7 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="best of N runs of propagate (default 5)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random data and w")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random data and of w")
     parser.set_defaults(run=run)
 
 
@@ -70,16 +79,19 @@ def run(args: argparse.Namespace) -> int:
         from logistic_neuron.data.loading import load_dataset
 
         split = load_dataset(args.data).train
+        if args.examples is not None:
+            split = split.subset(np.arange(min(args.examples, split.m)))
         X, Y = split.X("float64"), split.Y().astype(np.float64)
         where = f"{args.data} (training split)"
     else:
-        X = rng.random((args.features, args.m))
-        Y = (rng.random((1, args.m)) < 0.5).astype(np.float64)
+        examples = args.examples if args.examples is not None else RANDOM_EXAMPLES
+        X = rng.random((args.features, examples))
+        Y = (rng.random((1, examples)) < 0.5).astype(np.float64)
         where = f"random data (seed {args.seed})"
     n_x, m = X.shape
     w = rng.normal(0.0, 0.01, size=(n_x, 1))
     b = 0.1
-    subset = min(args.examples, m)
+    subset = min(args.loop_examples, m)
     X_sub, Y_sub = X[:, :subset], Y[:, :subset]
 
     start = time.perf_counter()
