@@ -173,14 +173,17 @@ def test_auto_falls_back_to_reference_for_other_array_libraries():
 
 def test_auto_choice(monkeypatch):
     small, _ = problem(20, 30, "uint8")
-    assert resolve_engine(small, "float64", 100) == "reference"
-    big = np.zeros((12288, 3000), dtype=np.uint8).T.copy().T  # example-major, 37 MB
+    # 20 * 30^2 / 2 + 100 * 30^2 multiply-adds in the dual against 2 * 20 * 30 * 100.
+    assert resolve_engine(small, "float64", 100) == "dual"
+    assert resolve_engine(small, "float64", 3) == "reference"  # K would cost more than 3 steps
+    # 9000 examples: K (648 MB) is over the memory budget, so a primal engine.
+    big = np.zeros((9000, 12288), dtype=np.uint8).T  # example-major, never touched
     monkeypatch.setattr(kernels, "numba_available", lambda: True)
     assert resolve_engine(big, "float64", 2000) == "numba"
     monkeypatch.setattr(kernels, "numba_available", lambda: False)
-    # Without numba: no 300 MB float copy of the pixels, one block at a time instead.
+    # Without numba: no 885 MB float copy of the pixels, one block at a time instead.
     assert resolve_engine(big, "float64", 2000) == "numpy-blocked"
-    assert resolve_engine(big[:, :10], "float64", 2000) == "reference"
+    assert resolve_engine(big[:, :10], "float64", 2000) == "dual"
     assert resolve_engine(big, "float64", 2000, "reference") == "reference"
 
 
@@ -234,7 +237,7 @@ def classic_run(data, engine):
     return out.getvalue(), train, test, result
 
 
-@pytest.mark.parametrize("engine", FAST)
+@pytest.mark.parametrize("engine", [*FAST, "dual"])
 def test_classic_run_prints_the_same(engine, course_data, classic):
     printed, train, test, result = classic_run(course_data, engine)
     assert printed == classic[0]
@@ -244,6 +247,7 @@ def test_classic_run_prints_the_same(engine, course_data, classic):
     np.testing.assert_allclose(result.w, classic[3].w, rtol=1e-10, atol=1e-13)
 
 
-def test_auto_uses_the_fast_engine_for_the_classic_run(course_data):
-    chosen = resolve_engine(course_data.train.pixels(), "float64", 2000)
-    assert chosen == ("numba" if kernels.numba_available() else "reference")
+def test_auto_uses_the_dual_engine_for_the_classic_run(course_data):
+    for dtype in ("float64", "float32"):
+        assert resolve_engine(course_data.train.pixels(), dtype, 2000) == "dual"
+        assert resolve_engine(course_data.train.X(dtype), dtype, 2000) == "dual"

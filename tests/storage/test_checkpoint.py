@@ -106,3 +106,28 @@ def test_resume_refuses_other_settings_and_other_data(tmp_path, capsys, monkeypa
                  "--out", str(tmp_path / "x.npz")]) == 1  # fmt: skip
     assert "changed since the checkpoint" in capsys.readouterr().err
     assert not (tmp_path / "x.npz").exists()
+
+
+def test_dual_checkpoint_keeps_alpha(tmp_path):
+    alpha = np.linspace(-2, 2, 150)
+    base = make_checkpoint()
+    saved = Checkpoint(base.w, base.b, base.iteration, base.costs, dict(SETTINGS), "abc", alpha)
+    loaded = load_checkpoint(save_checkpoint(saved, tmp_path / "c.npz"))
+    np.testing.assert_array_equal(loaded.alpha, alpha)
+    assert load_checkpoint(save_checkpoint(base, tmp_path / "p.npz")).alpha is None
+
+
+def test_the_classic_cli_run_is_dual_and_resumes_from_alpha(tmp_path, capsys, monkeypatch):
+    from logistic_neuron.storage.model_file import load_model
+
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 150)
+        main(["train", "--iterations", "300", "--checkpoint-every", "100",
+              "--model-out", str(tmp_path / "m.npz")])  # fmt: skip
+    checkpoint = load_checkpoint(tmp_path / "m.checkpoint.npz")
+    assert checkpoint.settings["engine"] == "auto"
+    assert checkpoint.alpha is not None and checkpoint.alpha.shape == (150,)
+    capsys.readouterr()
+    assert main(["train", "--resume", str(tmp_path / "m.checkpoint.npz"),
+                 "--model-out", str(tmp_path / "m.npz")]) == 0  # fmt: skip
+    assert load_model(tmp_path / "m.npz").engine == "dual"

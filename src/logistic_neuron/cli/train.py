@@ -159,6 +159,8 @@ class CheckpointWriter:
                 costs=progress.costs,
                 settings=self.settings,
                 data_fingerprint=self.data_fingerprint,
+                # The dual engine resumes from its coefficients (w = X alpha), bit for bit.
+                alpha=getattr(progress, "alpha", None),
             ),
             self.path,
         )
@@ -280,6 +282,8 @@ def run(args: argparse.Namespace) -> int:
             "start_iteration": checkpoint.iteration,
             "previous_costs": checkpoint.costs,
         }
+        if checkpoint.alpha is not None:
+            resume["alpha"] = checkpoint.alpha
         printer.replay(checkpoint.costs)
         if not args.json:
             print(

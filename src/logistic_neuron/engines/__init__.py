@@ -4,6 +4,8 @@
   ``engine="auto"``'s choice;
 * the ``reference`` engine is the course's own loop,
   :func:`logistic_neuron.neuron.optimization.optimize`;
+* :mod:`~logistic_neuron.engines.dual`: the dual engine (``w = X α``, one
+  Gram matrix, then ``m²`` work per iteration);
 * :mod:`~logistic_neuron.engines.one_pass`: the loop of the one-pass engines;
 * :mod:`~logistic_neuron.engines.kernels`: their kernels, compiled with numba
   or blocked through NumPy's BLAS;

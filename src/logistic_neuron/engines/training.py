@@ -1,14 +1,20 @@
-"""The course's ``model()``: train on one set, measure on another."""
+"""The course's ``model()``: train on one set, measure on another.
+
+It trains through :func:`logistic_neuron.engines.resolver.fit` with
+``engine="auto"``, so the course's classic run (209 examples of 12,288
+features) runs on the dual engine and prints the course's costs, while other
+array libraries (PyTorch, ``array_api_strict`` ...) run the reference code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from logistic_neuron.neuron.backend import Array, namespace
-from logistic_neuron.neuron.optimization import Progress, optimize
+from logistic_neuron.engines.resolver import fit
+from logistic_neuron.neuron.backend import Array, dtype_name
+from logistic_neuron.neuron.optimization import Progress
 from logistic_neuron.neuron.prediction import accuracy, predict
-from logistic_neuron.neuron.propagation import initialize_with_zeros
 from logistic_neuron.neuron.validation import check_features, check_labels
 
 
@@ -56,6 +62,7 @@ def model(
     *,
     record_every: int = 100,
     callback: Callable[[Progress], None] | None = None,
+    engine: str = "auto",
 ) -> ModelResult:
     """Build, train and evaluate the logistic-regression neuron.
 
@@ -71,7 +78,11 @@ def model(
         Print the cost every 100 iterations and the two accuracies, as the course does.
     record_every : int, keyword-only
     callback : callable, keyword-only
-        Passed to :func:`~logistic_neuron.neuron.optimization.optimize`.
+        Called with a :class:`~logistic_neuron.neuron.optimization.Progress`
+        after every iteration.
+    engine : str, keyword-only
+        As for :func:`logistic_neuron.engines.resolver.fit`; ``"auto"`` picks by
+        the cost model (the dual engine for the classic run).
 
     Returns
     -------
@@ -86,20 +97,16 @@ def model(
             f"X_test has {X_test.shape[0]} features but X_train has {X_train.shape[0]}: "
             "both must come from images of the same size"
         )
-    xp = namespace(X_train)
-    w, b = initialize_with_zeros(
-        X_train.shape[0], dtype=str(X_train.dtype).rsplit(".", 1)[-1], xp=xp
-    )
-    result = optimize(
-        w,
-        b,
+    result = fit(
         X_train,
         Y_train,
-        num_iterations,
-        learning_rate,
-        print_cost,
+        num_iterations=num_iterations,
+        learning_rate=learning_rate,
+        dtype=dtype_name(X_train),
+        engine=engine,
         record_every=record_every,
         callback=callback,
+        print_cost=print_cost,
     )
     Y_prediction_train = predict(result.w, result.b, X_train)
     Y_prediction_test = predict(result.w, result.b, X_test)

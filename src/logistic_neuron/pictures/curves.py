@@ -8,6 +8,13 @@ climbing. :func:`compare_learning_rates` trains one model per learning rate
 each run's costs and accuracies; a rate whose cost rose, or whose training
 diverged, is flagged instead of stopping the comparison.
 
+When the run goes to the dual engine (``engine="auto"`` on the course's
+data), the scores along the way are computed in the dual too: with ``w = X α``,
+``Z_train = K α + b`` and ``Z_test = K_test^T α + b`` where ``K_test = X^T
+X_test`` is formed once, so each evaluation costs ``m (m + m_test)``
+multiply-adds instead of ``n_x (m + m_test)``, and the learning-rate
+comparison shares one ``K`` between its runs.
+
 Both take the course's arrays: ``X`` of shape ``(n_x, m)`` (floats, or raw
 uint8 pixels which are scaled by 1/255 as in training) and ``Y`` of shape
 ``(1, m)``. They return small frozen dataclasses; nothing is drawn here (see
@@ -22,11 +29,13 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from logistic_neuron.engines.resolver import as_features, fit
+from logistic_neuron.engines import dual
+from logistic_neuron.engines.resolver import as_features, fit, resolve_engine
 from logistic_neuron.errors import TrainingDivergedError
-from logistic_neuron.neuron.backend import Array, namespace, np
+from logistic_neuron.neuron.activation import sigmoid
+from logistic_neuron.neuron.backend import Array, is_numpy, namespace, np
 from logistic_neuron.neuron.optimization import CostRoseWarning, OptimizationResult, Progress
-from logistic_neuron.neuron.prediction import accuracy, predict
+from logistic_neuron.neuron.prediction import THRESHOLD, accuracy, predict
 from logistic_neuron.neuron.propagation import cost_from_logits, initialize_with_zeros, linear
 from logistic_neuron.neuron.validation import check_iterations, check_learning_rate
 
@@ -50,6 +59,49 @@ def score(w: Array, b: float, X: Array, Y: Array) -> Scores:
     """Accuracy and cost of ``(w, b)`` on features ``X`` (n_x, m) and labels ``Y`` (1, m)."""
     prediction = predict(w, b, X)
     return Scores(accuracy=accuracy(prediction, Y), cost=cost_from_logits(linear(w, b, X), Y))
+
+
+def score_logits(Z: Array, Y: Array) -> Scores:
+    """Accuracy and cost from the pre-activations ``Z = w^T X + b`` (NumPy, shape (m,) or (1, m)).
+
+    The same rule as :func:`predict` (probability > 0.5) and the same cost.
+    """
+    logits = np.asarray(Z, dtype=np.float64).reshape(1, -1)
+    labels = np.asarray(Y, dtype=np.float64).reshape(1, -1)
+    prediction = (sigmoid(logits) > THRESHOLD).astype(np.float64)
+    return Scores(accuracy=accuracy(prediction, labels), cost=cost_from_logits(logits, labels))
+
+
+class DualScorer:
+    """Scores of a dual run's parameters on its training and test sets, through Gram matrices.
+
+    Parameters
+    ----------
+    X_train : ndarray, shape (n_x, m), pixels or floats
+    X_test : ndarray, shape (n_x, m_test)
+    """
+
+    def __init__(self, X_train: Array, X_test: Array) -> None:
+        self.gram = dual.gram_matrix(X_train)
+        self.test_gram = dual.cross_gram(X_train, X_test)
+
+    def scores(
+        self, alpha: Array, b: float, Y_train: Array, Y_test: Array
+    ) -> tuple[Scores, Scores]:
+        """Train and test scores of ``w = X α``, ``b``: ``m (m + m_test)`` work."""
+        a = np.asarray(alpha, dtype=np.float64)
+        return (
+            score_logits(self.gram @ a + b, Y_train),
+            score_logits(a @ self.test_gram + b, Y_test),
+        )
+
+
+def _check_same_features(X_train: Array, X_test: Array) -> None:
+    if X_test.shape[0] != X_train.shape[0]:
+        raise ValueError(
+            f"X_test has {X_test.shape[0]} features but X_train has "
+            f"{X_train.shape[0]}; both must describe the same kind of images"
+        )
 
 
 @dataclass(frozen=True)
@@ -108,6 +160,53 @@ class OverfittingCurve:
         return self.test_accuracy[-1]
 
 
+def _primal_curve(
+    X_train: Array,
+    Y_train: Array,
+    X_test: Array,
+    Y_test: Array,
+    points: list[tuple[int, Scores, Scores]],
+    num_iterations: int,
+    learning_rate: float,
+    every: int,
+    dtype: str,
+    engine: str,
+    record_every: int,
+) -> OptimizationResult:
+    """The overfitting run on a primal engine: scores from ``w`` (``n_x (m + m_test)`` each)."""
+    train_features = as_features(X_train, dtype)
+    test_features = as_features(X_test, dtype)
+
+    def take(iteration: int, w: Array, b: float) -> None:
+        points.append(
+            (
+                iteration,
+                score(w, b, train_features, Y_train),
+                score(w, b, test_features, Y_test),
+            )
+        )
+
+    def callback(progress: Progress) -> None:
+        if progress.iteration % every == 0 or progress.iteration == progress.num_iterations:
+            take(progress.iteration, progress.w, progress.b)
+
+    # Before the first step the parameters are zeros: every probability is 0.5.
+    w0, b0 = initialize_with_zeros(
+        int(train_features.shape[0]), dtype=dtype, xp=namespace(train_features)
+    )
+    take(0, w0, b0)
+    return fit(
+        train_features,
+        Y_train,
+        num_iterations=num_iterations,
+        learning_rate=learning_rate,
+        dtype=dtype,
+        engine=engine,
+        record_every=record_every,
+        callback=callback,
+    )
+
+
 def default_every(num_iterations: int) -> int:
     """Scoring interval giving about :data:`DEFAULT_POINTS` points over a run."""
     return max(1, num_iterations // DEFAULT_POINTS)
@@ -157,43 +256,48 @@ def overfitting_curve(
     num_iterations = check_iterations(num_iterations)
     learning_rate = check_learning_rate(learning_rate)
     every = default_every(num_iterations) if every is None else check_iterations(every, "every")
-    train_features = as_features(X_train, dtype)
-    test_features = as_features(X_test, dtype)
-    if test_features.shape[0] != train_features.shape[0]:
-        raise ValueError(
-            f"X_test has {test_features.shape[0]} features but X_train has "
-            f"{train_features.shape[0]}; both must describe the same kind of images"
-        )
+    _check_same_features(X_train, X_test)
     points: list[tuple[int, Scores, Scores]] = []
+    if resolve_engine(X_train, dtype, num_iterations, engine) == "dual" and is_numpy(X_test):
+        # In the dual: each evaluation is m (m + m_test) work, the data are read once.
+        scorer = DualScorer(X_train, X_test)
 
-    def take(iteration: int, w: Array, b: float) -> None:
-        points.append(
-            (
-                iteration,
-                score(w, b, train_features, Y_train),
-                score(w, b, test_features, Y_test),
-            )
+        def dual_callback(progress: Progress) -> None:
+            if progress.iteration % every == 0 or progress.iteration == progress.num_iterations:
+                assert isinstance(progress, dual.DualProgress)
+                points.append(
+                    (
+                        progress.iteration,
+                        *scorer.scores(progress.alpha, progress.b, Y_train, Y_test),
+                    )
+                )
+
+        points.append((0, *scorer.scores(np.zeros(X_train.shape[1]), 0.0, Y_train, Y_test)))
+        result = fit(
+            X_train,
+            Y_train,
+            num_iterations=num_iterations,
+            learning_rate=learning_rate,
+            dtype=dtype,
+            engine="dual",
+            record_every=record_every,
+            callback=dual_callback,
+            gram=scorer.gram,
         )
-
-    def callback(progress: Progress) -> None:
-        if progress.iteration % every == 0 or progress.iteration == progress.num_iterations:
-            take(progress.iteration, progress.w, progress.b)
-
-    # Before the first step the parameters are zeros: every probability is 0.5.
-    w0, b0 = initialize_with_zeros(
-        int(train_features.shape[0]), dtype=dtype, xp=namespace(train_features)
-    )
-    take(0, w0, b0)
-    result = fit(
-        train_features,
-        Y_train,
-        num_iterations=num_iterations,
-        learning_rate=learning_rate,
-        dtype=dtype,
-        engine=engine,
-        record_every=record_every,
-        callback=callback,
-    )
+    else:
+        result = _primal_curve(
+            X_train,
+            Y_train,
+            X_test,
+            Y_test,
+            points,
+            num_iterations,
+            learning_rate,
+            every,
+            dtype,
+            engine,
+            record_every,
+        )
     return OverfittingCurve(
         iterations=tuple(p[0] for p in points),
         train_accuracy=tuple(p[1].accuracy for p in points),
@@ -335,14 +439,27 @@ def compare_learning_rates(
         raise ValueError("give at least one learning rate to compare")
     if len(set(rates)) != len(rates):
         raise ValueError("the learning rates to compare must differ from each other")
-    train_features = as_features(X_train, dtype)
-    test_features = as_features(X_test, dtype)
+    _check_same_features(X_train, X_test)
+    in_dual = resolve_engine(X_train, dtype, num_iterations, engine) == "dual" and is_numpy(X_test)
+    if in_dual:
+        # One K (and K_test) for every rate; accuracies from them, without forming w.
+        scorer = DualScorer(X_train, X_test)
+        train_features, test_features = X_train, X_test
+    else:
+        train_features = as_features(X_train, dtype)
+        test_features = as_features(X_test, dtype)
     runs = []
     for rate in rates:
         seen: list[tuple[float, ...]] = [()]
+        last: list[Progress | None] = [None]
 
-        def remember(progress: Progress, seen: list[tuple[float, ...]] = seen) -> None:
+        def remember(
+            progress: Progress,
+            seen: list[tuple[float, ...]] = seen,
+            last: list[Progress | None] = last,
+        ) -> None:
             seen[0] = progress.costs
+            last[0] = progress
 
         try:
             with warnings.catch_warnings():
@@ -354,22 +471,30 @@ def compare_learning_rates(
                     num_iterations=num_iterations,
                     learning_rate=rate,
                     dtype=dtype,
-                    engine=engine,
+                    engine="dual" if in_dual else engine,
                     record_every=record_every,
                     callback=remember,
+                    **({"gram": scorer.gram} if in_dual else {}),
                 )
         except TrainingDivergedError as exc:
             costs = tuple(c for c in seen[0] if math.isfinite(c))
             runs.append(RateRun(rate, costs, record_every, None, None, True, str(exc)))
             continue
-        w = result.w
+        if in_dual:
+            final = last[0]
+            assert isinstance(final, dual.DualProgress)
+            train, test = scorer.scores(final.alpha, result.b, Y_train, Y_test)
+            train_accuracy, test_accuracy = train.accuracy, test.accuracy
+        else:
+            train_accuracy = accuracy(predict(result.w, result.b, train_features), Y_train)
+            test_accuracy = accuracy(predict(result.w, result.b, test_features), Y_test)
         runs.append(
             RateRun(
                 learning_rate=rate,
                 costs=tuple(float(c) for c in result.costs),
                 record_every=record_every,
-                train_accuracy=accuracy(predict(w, result.b, train_features), Y_train),
-                test_accuracy=accuracy(predict(w, result.b, test_features), Y_test),
+                train_accuracy=train_accuracy,
+                test_accuracy=test_accuracy,
             )
         )
     return RateComparison(tuple(runs), num_iterations, record_every)

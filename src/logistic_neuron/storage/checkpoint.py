@@ -1,6 +1,7 @@
 """Checkpoints: the state of a training run, saved so that it can be resumed exactly.
 
-A checkpoint holds the parameters after ``iteration`` steps, the costs
+A checkpoint holds the parameters after ``iteration`` steps (and, for the
+dual engine, the coefficients ``α`` with ``w = X α`` that it resumes from), the costs
 recorded so far, the run's settings, and a fingerprint of the training data.
 Resuming from it with :func:`logistic_neuron.engines.resolver.fit` (``w``, ``b``,
 ``start_iteration``, ``previous_costs``) gives, bit for bit, the model an
@@ -24,7 +25,8 @@ from logistic_neuron.storage.archive import Fields, read_archive, write_archive
 from logistic_neuron.storage.schema import CHECKPOINT_SCHEMA, validate
 
 FORMAT = "logistic-neuron-checkpoint"
-FORMAT_VERSION = 1
+#: Version 2 added ``alpha`` (empty for the primal engines).
+FORMAT_VERSION = 2
 
 
 def fingerprint(split: Split) -> str:
@@ -54,6 +56,9 @@ class Checkpoint:
         rate, dtype, engine, record_every), JSON values.
     data_fingerprint : str
         :func:`fingerprint` of the training split.
+    alpha : ndarray, shape (m,), or None
+        The dual engine's coefficients (float64) after ``iteration`` steps:
+        a dual run resumes from them bit for bit. None for the other engines.
     """
 
     w: np.ndarray
@@ -62,6 +67,7 @@ class Checkpoint:
     costs: tuple[float, ...]
     settings: dict[str, Any]
     data_fingerprint: str
+    alpha: np.ndarray | None = None
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Path:
@@ -76,7 +82,12 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Pat
         "settings": checkpoint.settings,
         "data_fingerprint": checkpoint.data_fingerprint,
     }
-    arrays = {"w": np.asarray(checkpoint.w), "b": np.asarray(checkpoint.b, dtype=np.float64)}
+    alpha = np.zeros(0) if checkpoint.alpha is None else checkpoint.alpha
+    arrays = {
+        "w": np.asarray(checkpoint.w),
+        "b": np.asarray(checkpoint.b, dtype=np.float64),
+        "alpha": np.asarray(alpha, dtype=np.float64).reshape(-1),
+    }
     return write_archive(path, arrays, metadata)
 
 
@@ -95,11 +106,15 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
             "'train --checkpoint-every N'"
         )
     arrays, raw = read_archive(
-        file, ("w", "b"), format_name=FORMAT, format_version=FORMAT_VERSION, what="checkpoint"
+        file,
+        ("w", "b", "alpha"),
+        format_name=FORMAT,
+        format_version=FORMAT_VERSION,
+        what="checkpoint",
     )
     fields = Fields(file, "checkpoint")
     meta = validate(raw, CHECKPOINT_SCHEMA, fields.fail)
-    w, b = arrays["w"], arrays["b"]
+    w, b, alpha = arrays["w"], arrays["b"], arrays["alpha"]
     dtype = meta["dtype"]
     if str(w.dtype) != dtype or w.ndim != 2:
         raise fields.fail("its weights have the wrong dtype or shape")
@@ -109,6 +124,8 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         raise fields.fail(f"its weights have {w.shape[0]} rows, its metadata says {meta['n_x']}")
     if not (np.all(np.isfinite(w)) and np.isfinite(b)):
         raise fields.fail("its weights or bias are not finite")
+    if alpha.dtype != np.float64 or alpha.ndim != 1 or not np.all(np.isfinite(alpha)):
+        raise fields.fail("its dual coefficients (alpha) are not a finite float64 vector")
     settings = meta["settings"]
     iteration = meta["iteration"]
     costs = meta["costs"]
@@ -123,6 +140,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         costs=costs,
         settings=settings,
         data_fingerprint=meta["data_fingerprint"],
+        alpha=alpha if alpha.size else None,
     )
 
 
