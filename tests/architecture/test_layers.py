@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "lesson": {"errors", "neuron", "storage"},
     "pictures": {"errors", "version", "neuron", "data", "engines", "storage", "lesson"},
     "estimator": {"errors", "version", "neuron", "data", "engines", "storage"},
+    "web": {"errors", "version", "neuron", "data", "engines", "storage", "pictures"},
     "cli": {
         "errors",
         "version",
@@ -35,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "lesson",
         "pictures",
         "estimator",
+        "web",
     },
     # The package's front door re-exports the public API; __main__ starts the CLI.
     "__init__": {"errors", "version", "neuron", "engines", "estimator"},

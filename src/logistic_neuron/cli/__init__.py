@@ -8,7 +8,8 @@
   progress output on a terminal; :mod:`~logistic_neuron.cli.common` and
   :mod:`~logistic_neuron.cli.figure_options`: options several commands share;
 * one module per sub-command (``train``, ``predict``, ``evaluate``, ``graph``,
-  ``vectorization``, ``gradcheck``, ``compare-learning-rates``, ``overfitting``, ``report``).
+  ``vectorization``, ``gradcheck``, ``compare-learning-rates``, ``overfitting``, ``report``,
+  ``serve``).
 
 May import: anything in the package. Nothing imports it. It does no maths:
 each sub-command parses, calls the rooms below, and prints.

@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "compare-learning-rates",
     "overfitting",
     "report",
+    "serve",
 )
 
 EXIT_OK = 0

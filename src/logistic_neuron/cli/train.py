@@ -29,7 +29,6 @@ from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
 from logistic_neuron.neuron.optimization import OptimizationResult, Progress
-from logistic_neuron.neuron.prediction import accuracy, predict
 from logistic_neuron.storage.atomic import check_output_folder
 from logistic_neuron.storage.checkpoint import (
     Checkpoint,
@@ -37,7 +36,7 @@ from logistic_neuron.storage.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
+from logistic_neuron.storage.model_file import TrainedModel, package_model, save_model
 from logistic_neuron.storage.paths import check_outputs, file_identity, remove_if_ours, same_file
 
 DEFAULT_MODEL_PATH = DEFAULT_MODEL
@@ -172,30 +171,15 @@ def build_model(
     result: OptimizationResult, dataset: Dataset, dtype: str, engine: str
 ) -> TrainedModel:
     """Evaluate a training result on both splits and package it as a model."""
-    w = np.asarray(result.w)
-    train_pred = predict(w, result.b, dataset.train.X(dtype))
-    test_pred = predict(w, result.b, dataset.test.X(dtype))
-    return TrainedModel(
-        w=w,
-        b=result.b,
+    return package_model(
+        result.w,
+        result.b,
+        dataset,
         dtype=dtype,
-        image_shape=dataset.image_shape,
-        mode=dataset.mode,
-        classes=dataset.classes,
         learning_rate=result.learning_rate,
         num_iterations=result.num_iterations,
         costs=result.costs,
         record_every=result.record_every,
-        train_accuracy=accuracy(train_pred, dataset.train.Y()),
-        test_accuracy=accuracy(test_pred, dataset.test.Y()),
-        data=DataRecord(
-            source=dataset.source,
-            test_source=dataset.test_source,
-            m_train=dataset.train.m,
-            m_test=dataset.test.m,
-            split_seed=dataset.split_seed,
-            test_fraction=dataset.test_fraction,
-        ),
         engine=engine,
     )
 

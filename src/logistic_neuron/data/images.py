@@ -13,6 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -143,25 +144,64 @@ def read_image(
     DataError
         Missing, unreadable, truncated, non-image or oversized files.
     """
-    height, width = check_size(size)
-    channels = channels_of(mode)
+    check_size(size)
+    channels_of(mode)
     file = Path(path)
     if not file.exists():
         raise DataError(f"image not found: {file}")
     if file.is_dir():
         raise DataError(f"{file} is a folder, not an image file")
+    with open_regular(file, "image") as handle:
+        return decode_image(handle, size, mode, name=str(file))
+
+
+def decode_image(
+    source: str | os.PathLike[str] | BinaryIO,
+    size: tuple[int, int] = (64, 64),
+    mode: str = "RGB",
+    *,
+    name: str,
+) -> LoadedImage:
+    """Decode an image (a file or an open binary stream) as the model sees it.
+
+    This is the one place where pixels are made: :func:`read_image` calls it
+    with a path, the web app with the bytes of an upload, so a photo gets the
+    same pixels (and the same probability) either way.
+
+    Parameters
+    ----------
+    source : str, PathLike or binary file object
+        Any format Pillow reads (PNG, JPEG, GIF, BMP, TIFF, WebP ...).
+    size : (int, int)
+        ``(height, width)`` after resizing.
+    mode : {"RGB", "L"}
+        Colour mode after conversion.
+    name : str
+        What messages call the image (its path, or an upload's file name).
+
+    Returns
+    -------
+    LoadedImage
+
+    Raises
+    ------
+    DataError
+        Unreadable, truncated, non-image or oversized images.
+    """
+    height, width = check_size(size)
+    channels = channels_of(mode)
     try:
-        with open_regular(file, "image") as handle, warnings.catch_warnings():
+        with warnings.catch_warnings():
             # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that.
             # catch_warnings is not thread-safe: with images read on threads, a
             # filter may outlive this block. It only ever turns this same warning
             # into an error, which every caller here answers the same way.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(handle) as opened:
+            with Image.open(source) as opened:
                 pixels = opened.size[0] * opened.size[1]
                 if pixels > MAX_PIXELS:
                     raise DataError(
-                        f"{file} is {opened.size[0]}x{opened.size[1]} pixels, more than the "
+                        f"{name} is {opened.size[0]}x{opened.size[1]} pixels, more than the "
                         f"{MAX_PIXELS:,} this tool decodes (a possible decompression bomb); "
                         "shrink it first"
                     )
@@ -177,15 +217,15 @@ def read_image(
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DataError(
-            f"{file} claims an enormous size (a possible decompression bomb) and was refused"
+            f"{name} claims an enormous size (a possible decompression bomb) and was refused"
         ) from None
     except UnidentifiedImageError:
-        raise DataError(f"{file} is not an image file Pillow can read") from None
+        raise DataError(f"{name} is not an image file Pillow can read") from None
     except PermissionError:
-        raise DataError(f"cannot read {file}: permission denied") from None
+        raise DataError(f"cannot read {name}: permission denied") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise DataError(
-            f"cannot read image {file}: {reason} (is it truncated or corrupt?)"
+            f"cannot read image {name}: {reason} (is it truncated or corrupt?)"
         ) from None
     return LoadedImage(array.reshape(height, width, channels), original_size, original_mode)

@@ -22,12 +22,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logistic_neuron.data.images import MODES, RESAMPLE
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.storage.archive import Fields, encode_archive, read_archive, write_archive
 from logistic_neuron.storage.schema import MODEL_SCHEMA, validate
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from logistic_neuron.data.dataset import Dataset
 
 FORMAT = "logistic-neuron-model"
 FORMAT_VERSION = 1
@@ -141,6 +146,71 @@ class TrainedModel:
     def predict_proba_images(self, images: np.ndarray) -> np.ndarray:
         """Probabilities, shape (m,), for uint8 images (m, H, W, C) preprocessed as in training."""
         return self.predict_proba(self.features(images)).reshape(-1)
+
+
+def package_model(
+    w: Any,
+    b: float,
+    dataset: Dataset,
+    *,
+    dtype: str,
+    learning_rate: float,
+    num_iterations: int,
+    costs: Sequence[float],
+    record_every: int,
+    engine: str,
+) -> TrainedModel:
+    """Score learned parameters on both splits of ``dataset`` and package them as a model.
+
+    Parameters
+    ----------
+    w : array, shape (n_x, 1)
+    b : float
+    dataset : Dataset
+        The data the parameters were learned on (its image shape, mode, classes
+        and sources are recorded).
+    dtype : {"float64", "float32"}
+    learning_rate : float
+    num_iterations : int
+        Iterations actually run.
+    costs : sequence of float
+        Recorded every ``record_every`` iterations.
+    record_every : int
+    engine : str
+        The engine that ran.
+
+    Returns
+    -------
+    TrainedModel
+    """
+    from logistic_neuron.neuron.prediction import accuracy, predict
+
+    weights = np.asarray(w)
+    train_pred = predict(weights, b, dataset.train.X(dtype))
+    test_pred = predict(weights, b, dataset.test.X(dtype))
+    return TrainedModel(
+        w=weights,
+        b=float(b),
+        dtype=dtype,
+        image_shape=dataset.image_shape,
+        mode=dataset.mode,
+        classes=dataset.classes,
+        learning_rate=learning_rate,
+        num_iterations=num_iterations,
+        costs=tuple(costs),
+        record_every=record_every,
+        train_accuracy=accuracy(train_pred, dataset.train.Y()),
+        test_accuracy=accuracy(test_pred, dataset.test.Y()),
+        data=DataRecord(
+            source=dataset.source,
+            test_source=dataset.test_source,
+            m_train=dataset.train.m,
+            m_test=dataset.test.m,
+            split_seed=dataset.split_seed,
+            test_fraction=dataset.test_fraction,
+        ),
+        engine=engine,
+    )
 
 
 def _metadata_of(model: TrainedModel) -> dict[str, Any]:
