@@ -7,6 +7,7 @@ from pathlib import Path
 
 from logistic_neuron.cli.argtypes import port_number, positive_float
 from logistic_neuron.cli.common import add_data_options
+from logistic_neuron.cli.options import DEFAULT_MODEL, add_model_input
 from logistic_neuron.errors import DataError, OutputError, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -24,9 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "unless --host says otherwise, works offline, and stops with Ctrl-C. Needs "
         'pip install "logistic-neuron[web]".',
     )
-    parser.add_argument(
-        "--model", metavar="PATH", help="a model file from train to score photos with"
-    )
+    # The model photos are scored with; without model.npz the page starts with none.
+    add_model_input(parser)
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -76,8 +76,10 @@ def run(args: argparse.Namespace) -> int:
             raise DataError(
                 f"data source not found: {source} (use a course .h5 file or a folder of images)"
             )
+    # The default model is optional here: without one the page trains one first.
+    missing_default = args.model == DEFAULT_MODEL and not Path(args.model).exists()
     settings = ServerSettings(
-        model_path=Path(args.model) if args.model else None,
+        model_path=None if missing_default else Path(args.model),
         model_dir=model_dir,
         choices=data_choices(
             args.data,
@@ -95,7 +97,10 @@ def run(args: argparse.Namespace) -> int:
         model, _ = app.state.current.get()
         lines = []
         if model is None:
-            lines.append("no model loaded: train one on the page, or pass --model model.npz")
+            lines.append(
+                f"no model loaded ({DEFAULT_MODEL} is not here): train one on the page, "
+                "or give --model PATH"
+            )
         else:
             lines.append(f"scoring photos with {args.model}")
         lines.append(f"models trained on the page are saved in {model_dir.resolve()}")
