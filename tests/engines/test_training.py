@@ -21,6 +21,10 @@ def test_classic_run_reproduces_the_course(course_data, capsys):
     assert result.Y_prediction_train.shape == (1, 209)
     assert result.Y_prediction_test.shape == (1, 50)
     assert result.learning_rate == 0.005 and result.num_iterations == 2000
+    # What the notebook does with the dict after the run.
+    assert type(result["costs"]) is list and np.squeeze(result["costs"]).shape == (20,)
+    assert int(result["Y_prediction_test"][0, 1]) in (0, 1)
+    assert result["learning_rate"] == 0.005
 
 
 def test_classic_run_float32_prints_the_same_digits(course_data, capsys):

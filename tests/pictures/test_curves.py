@@ -76,7 +76,7 @@ def test_compare_learning_rates_matches_separate_runs(faces):
     assert comparison.num_iterations == 250
     for run in comparison.runs:
         alone = fit(X, Y, num_iterations=250, learning_rate=run.learning_rate, record_every=50)
-        assert run.costs == alone.costs
+        assert list(run.costs) == alone.costs
         assert run.cost_iterations == (0, 50, 100, 150, 200)
         assert run.final_cost == alone.costs[-1]
         assert run.train_accuracy == accuracy(predict(alone.w, alone.b, X / 255.0), Y)

@@ -178,7 +178,7 @@ def build_model(
         dtype=dtype,
         learning_rate=result.learning_rate,
         num_iterations=result.num_iterations,
-        costs=result.costs,
+        costs=tuple(result.costs),
         record_every=result.record_every,
         engine=engine,
     )

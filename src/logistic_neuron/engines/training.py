@@ -8,23 +8,30 @@ array libraries (PyTorch, ``array_api_strict`` ...) run the reference code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from logistic_neuron.engines.resolver import fit
 from logistic_neuron.neuron.backend import Array, dtype_name
+from logistic_neuron.neuron.containers import AttributeDict
 from logistic_neuron.neuron.optimization import Progress
 from logistic_neuron.neuron.prediction import accuracy, predict
-from logistic_neuron.neuron.validation import check_features, check_labels
+from logistic_neuron.neuron.validation import (
+    as_label_row,
+    check_features,
+    check_labels,
+    check_same_library,
+)
 
 
-@dataclass(frozen=True)
-class ModelResult:
-    """Everything :func:`model` learned and measured.
+class ModelResult(AttributeDict):
+    """Everything :func:`model` learned and measured: the course's dict ``d``.
 
-    Attributes
-    ----------
-    costs : tuple of float
+    A real ``dict`` with the course's keys (``d["costs"]``, ``d["w"]`` ...) and
+    our extras; every key is also an attribute (``d.costs``, ``d.train_accuracy``).
+
+    Keys
+    ----
+    costs : list of float
         Cost every ``record_every`` iterations, iteration 0 included.
     Y_prediction_test : array, shape (1, m_test)
     Y_prediction_train : array, shape (1, m_train)
@@ -33,22 +40,41 @@ class ModelResult:
     learning_rate : float
     num_iterations : int
     train_accuracy : float
-        Percent, as the course computes it.
+        Percent, as the course computes it (an extra).
     test_accuracy : float
-        Percent.
+        Percent (an extra).
     record_every : int
+        (an extra)
     """
 
-    costs: tuple[float, ...]
-    Y_prediction_test: Array
-    Y_prediction_train: Array
-    w: Array
-    b: float
-    learning_rate: float
-    num_iterations: int
-    train_accuracy: float
-    test_accuracy: float
-    record_every: int = 100
+    __slots__ = ()
+
+    def __init__(
+        self,
+        *,
+        costs: Sequence[float],
+        Y_prediction_test: Array,
+        Y_prediction_train: Array,
+        w: Array,
+        b: float,
+        learning_rate: float,
+        num_iterations: int,
+        train_accuracy: float,
+        test_accuracy: float,
+        record_every: int = 100,
+    ) -> None:
+        super().__init__(
+            costs=list(costs),
+            Y_prediction_test=Y_prediction_test,
+            Y_prediction_train=Y_prediction_train,
+            w=w,
+            b=b,
+            learning_rate=learning_rate,
+            num_iterations=num_iterations,
+            train_accuracy=train_accuracy,
+            test_accuracy=test_accuracy,
+            record_every=record_every,
+        )
 
 
 def model(
@@ -69,9 +95,9 @@ def model(
     Parameters
     ----------
     X_train : array, shape (n_x, m_train)
-    Y_train : array, shape (1, m_train)
+    Y_train : array, shape (1, m_train) (or (m_train,))
     X_test : array, shape (n_x, m_test)
-    Y_test : array, shape (1, m_test)
+    Y_test : array, shape (1, m_test) (or (m_test,))
     num_iterations : int
     learning_rate : float
     print_cost : bool
@@ -87,9 +113,16 @@ def model(
     Returns
     -------
     ModelResult
+        The course's dict ``d`` (``d["costs"]`` a list, ``d["w"]``,
+        ``d["Y_prediction_test"]`` ...) plus the accuracies; keys are also
+        attributes (``d.train_accuracy``).
     """
+    check_same_library(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
     check_features(X_train, "X_train")
     check_features(X_test, "X_test")
+    # The course's published test passes Y_test of shape (m,): read it as a row.
+    Y_train = as_label_row(Y_train, X_train.shape[1])
+    Y_test = as_label_row(Y_test, X_test.shape[1])
     check_labels(Y_train, X_train.shape[1], "Y_train")
     check_labels(Y_test, X_test.shape[1], "Y_test")
     if X_test.shape[0] != X_train.shape[0]:

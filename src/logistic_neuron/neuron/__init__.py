@@ -5,6 +5,7 @@ Modules, read top to bottom as the lecture goes:
 * :mod:`~logistic_neuron.neuron.backend`: the one module that imports array
   libraries (NumPy, ``array_api_compat``); everything else asks it for ``xp``;
 * :mod:`~logistic_neuron.neuron.validation`: shape and value checks shared by the maths;
+* :mod:`~logistic_neuron.neuron.containers`: the course's dicts, with attribute access on top;
 * :mod:`~logistic_neuron.neuron.activation`: ``sigmoid``;
 * :mod:`~logistic_neuron.neuron.propagation`: ``initialize_with_zeros`` and
   ``propagate`` (forward pass, cost from ``z``, backward pass);

@@ -43,6 +43,57 @@ def namespace(*arrays: Any) -> Any:
     return array_api_compat.array_namespace(*real)
 
 
+def is_array(x: Any) -> bool:
+    """True when ``x`` is an array of a supported library (a NumPy scalar counts)."""
+    return bool(array_api_compat.is_array_api_obj(x))
+
+
+def library_name(x: Any) -> str:
+    """A readable name of the array library ``x`` comes from, for error messages."""
+    if array_api_compat.is_numpy_array(x):
+        return "NumPy"
+    if array_api_compat.is_torch_array(x):
+        return "PyTorch"
+    if array_api_compat.is_dask_array(x):
+        return "Dask"
+    if array_api_compat.is_cupy_array(x):
+        return "CuPy"
+    if array_api_compat.is_jax_array(x):
+        return "JAX"
+    module = type(x).__module__.split(".", 1)[0]
+    return module if is_array(x) else type(x).__name__
+
+
+def is_host_value(x: Any) -> bool:
+    """True for Python numbers and lists and NumPy scalars: values the course hands to NumPy."""
+    return isinstance(x, (int, float, list, tuple, numpy.generic)) or not is_array(x)
+
+
+def host_array(values: Any) -> numpy.ndarray:
+    """A Python number, a (nested) list or a NumPy scalar as a NumPy floating array.
+
+    Floating NumPy scalars keep their dtype; everything else becomes float64,
+    as ``np.exp`` would compute it.
+    """
+    array = numpy.asarray(values)
+    if array.dtype.kind != "f":
+        array = array.astype(numpy.float64)
+    return array
+
+
+def host_scalar(x: Any) -> Any:
+    """A 0-d NumPy result as the NumPy scalar the course's code returns (``np.float64``)."""
+    return x[()] if isinstance(x, numpy.ndarray) and x.ndim == 0 else x
+
+
+def float64(value: Any) -> numpy.float64:
+    """``value`` as a NumPy float64 scalar: what the course's ``np.sum(...) / m`` returns.
+
+    It is a subclass of Python's ``float``, so it works wherever a float does.
+    """
+    return numpy.float64(value)
+
+
 def is_numpy(x: Any) -> bool:
     """True when ``x`` is a NumPy array (the host library)."""
     return bool(array_api_compat.is_numpy_array(x))

@@ -69,42 +69,107 @@ class Progress:
     costs: tuple[float, ...]
 
 
-@dataclass(frozen=True)
-class OptimizationResult:
-    """The outcome of :func:`optimize`.
+class OptimizationResult(tuple[dict[str, Any], Gradients, list[float]]):
+    """The outcome of :func:`optimize`: the course's ``(params, grads, costs)``.
+
+    A real 3-tuple, so ``params, grads, costs = optimize(...)`` works as in the
+    course, with ``params = {"w": w, "b": b}`` (a dict), ``grads`` a
+    :class:`~logistic_neuron.neuron.propagation.Gradients` dict and ``costs`` a
+    list. The same values, and the run's settings, are also attributes.
 
     Attributes
     ----------
     w : array, shape (n_x, 1)
-        Learned weights.
+        Learned weights (``params["w"]``).
     b : float
-        Learned bias.
+        Learned bias (``params["b"]``).
     gradients : Gradients
-        The gradients of the last iteration.
-    costs : tuple of float
+        The gradients of the last iteration (``grads``).
+    costs : list of float
         The cost at iterations ``0, record_every, 2 * record_every, ...``.
     learning_rate : float
     num_iterations : int
     record_every : int
     """
 
-    w: Array
-    b: float
-    gradients: Gradients
-    costs: tuple[float, ...]
+    # Read-only, like the dataclass this replaces: the settings are fixed at creation.
     learning_rate: float
     num_iterations: int
-    record_every: int = 100
+    record_every: int
+
+    def __new__(
+        cls,
+        w: Array,
+        b: float,
+        gradients: Gradients,
+        costs: Sequence[float],
+        learning_rate: float,
+        num_iterations: int,
+        record_every: int = 100,
+    ) -> OptimizationResult:
+        self = super().__new__(cls, ({"w": w, "b": float(b)}, gradients, list(costs)))
+        for name, value in (
+            ("learning_rate", learning_rate),
+            ("num_iterations", num_iterations),
+            ("record_every", record_every),
+        ):
+            object.__setattr__(self, name, value)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"OptimizationResult is read-only: cannot set {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A tuple subclass with a richer constructor: rebuild it from its fields.
+        return (
+            type(self),
+            (
+                self.w,
+                self.b,
+                self.gradients,
+                self.costs,
+                self.learning_rate,
+                self.num_iterations,
+                self.record_every,
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"OptimizationResult(w=<{tuple(self.w.shape)} array>, b={self.b!r}, "
+            f"costs={self.costs!r}, learning_rate={self.learning_rate!r}, "
+            f"num_iterations={self.num_iterations!r}, record_every={self.record_every!r})"
+        )
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """``{"w": w, "b": b}``, the course's spelling."""
+        return self[0]
+
+    @property
+    def w(self) -> Array:
+        """The learned weights, shape (n_x, 1)."""
+        return self[0]["w"]
+
+    @property
+    def b(self) -> float:
+        """The learned bias."""
+        return float(self[0]["b"])
+
+    @property
+    def gradients(self) -> Gradients:
+        """The gradients of the last iteration."""
+        return self[1]
+
+    @property
+    def costs(self) -> list[float]:
+        """The recorded costs, a list as in the course."""
+        return self[2]
 
     @property
     def cost_iterations(self) -> tuple[int, ...]:
         """The iteration number of each recorded cost."""
         return tuple(i * self.record_every for i in range(len(self.costs)))
-
-    @property
-    def params(self) -> dict[str, Array | float]:
-        """``{"w": w, "b": b}``, the course's spelling."""
-        return {"w": self.w, "b": self.b}
 
 
 def check_divergence(costs: Sequence[float], iteration: int, learning_rate: float) -> None:
@@ -223,7 +288,10 @@ def optimize(
     Returns
     -------
     OptimizationResult
-        Learned ``w``, ``b``, the last gradients and the recorded costs.
+        The course's ``(params, grads, costs)``: ``params = {"w": w, "b": b}``,
+        ``grads = {"dw": ..., "db": ...}`` of the last iteration and ``costs``
+        the list of recorded costs. The same are attributes: ``result.w``,
+        ``result.b``, ``result.gradients``, ``result.costs``.
 
     Raises
     ------
@@ -258,7 +326,7 @@ def optimize(
                 if detect_divergence:
                     check_divergence(costs, i, learning_rate)
             w = materialize(w - learning_rate * grads.dw)
-            b = b - learning_rate * grads.db
+            b = float(b - learning_rate * grads.db)
         if callback is not None:
             callback(Progress(i + 1, num_iterations, w, b, tuple(costs)))
     if not (math.isfinite(b) and all_finite(xp, w)):
@@ -267,7 +335,7 @@ def optimize(
         w=w,
         b=b,
         gradients=grads,
-        costs=tuple(costs),
+        costs=costs,
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         record_every=record_every,

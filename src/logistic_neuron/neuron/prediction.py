@@ -7,7 +7,12 @@ from typing import Any
 from logistic_neuron.neuron.activation import sigmoid
 from logistic_neuron.neuron.backend import Array, namespace, np, to_numpy
 from logistic_neuron.neuron.propagation import linear
-from logistic_neuron.neuron.validation import check_bias, check_features, check_weights
+from logistic_neuron.neuron.validation import (
+    check_bias,
+    check_features,
+    check_same_library,
+    check_weights,
+)
 
 #: Probability above which an example is predicted to be of the positive class.
 THRESHOLD = 0.5
@@ -27,6 +32,7 @@ def predict_proba(w: Array, b: float, X: Array) -> Array:
     array, shape (1, m)
         ``A = sigmoid(w^T X + b)``, dtype of ``X``.
     """
+    check_same_library(w=w, X=X)
     check_features(X)
     check_weights(w, X.shape[0])
     return sigmoid(linear(w, check_bias(b), X))

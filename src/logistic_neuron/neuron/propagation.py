@@ -23,7 +23,6 @@ exactly 0 or 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from logistic_neuron.neuron.activation import sigmoid, softplus
@@ -31,39 +30,43 @@ from logistic_neuron.neuron.backend import (
     Array,
     all_finite,
     default_namespace,
+    float64,
     float_dtype,
     namespace,
     overflow_checked_by_caller,
 )
+from logistic_neuron.neuron.containers import AttributeDict
 from logistic_neuron.neuron.validation import (
     check_bias,
     check_features,
     check_labels,
+    check_same_library,
     check_weights,
 )
 
 
-@dataclass(frozen=True)
-class Gradients:
-    """Derivatives of the cost with respect to the parameters.
+class Gradients(AttributeDict):
+    """Derivatives of the cost with respect to the parameters: the course's ``grads`` dict.
 
-    Attributes
+    A real ``dict`` with the keys ``"dw"`` and ``"db"``, as the course builds
+    it (``grads["dw"]``), that also reads them as attributes (``grads.dw``).
+
+    Parameters
     ----------
     dw : array, shape (n_x, 1)
         ``dJ/dw``, same shape and dtype as ``w``.
     db : float
-        ``dJ/db``.
+        ``dJ/db``; stored as a NumPy float64 scalar (a subclass of ``float``),
+        the type the course's ``np.sum(A - Y) / m`` has.
     """
 
-    dw: Array
-    db: float
+    __slots__ = ()
 
-    def __getitem__(self, key: str) -> Any:
-        # The course keeps gradients in a dict: grads["dw"]. Allow that spelling
-        # so a learner's notebook code runs unchanged against ours.
-        if key in ("dw", "db"):
-            return getattr(self, key)
-        raise KeyError(key)
+    def __init__(self, dw: Array, db: Any) -> None:
+        super().__init__(dw=dw, db=float64(db))
+
+    dw: Array
+    db: Any
 
 
 def initialize_with_zeros(
@@ -155,6 +158,7 @@ def validate_problem(w: Array, b: Any, X: Array, Y: Array) -> tuple[float, Array
     ValueError
         With one line naming the first problem found.
     """
+    check_same_library(w=w, X=X, Y=Y)
     check_features(X)
     n_x, m = X.shape
     check_weights(w, n_x)
@@ -179,9 +183,11 @@ def gradients_from_activations(A: Array, X: Array, Y: Array) -> Gradients:
     xp = namespace(A, X, Y)
     m = X.shape[1]
     dZ = A - Y
+    # (1/m) * sum, in the course's order of operations, so float64 results
+    # match the course's printed digits (``/ m`` differs in the last bit).
     with overflow_checked_by_caller(xp):
-        dw = xp.matmul(X, dZ.T) / m
-    db = float(xp.mean(dZ))
+        dw = (1 / m) * xp.matmul(X, dZ.T)
+    db = (1 / m) * float(xp.sum(dZ))
     return Gradients(dw=dw, db=db)
 
 
@@ -197,7 +203,7 @@ def check_logits(Z: Array) -> None:
         )
 
 
-def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]:
+def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, Any]:
     """Forward and backward propagation: the cost and its gradients.
 
     Parameters
@@ -214,10 +220,11 @@ def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]
     Returns
     -------
     grads : Gradients
-        ``grads.dw`` with the shape and dtype of ``w`` and ``grads.db`` (float);
-        ``grads["dw"]`` works too, as in the course.
-    cost : float
-        The cross-entropy cost ``J``, computed stably from ``Z``.
+        The course's dict: ``grads["dw"]`` with the shape and dtype of ``w``,
+        ``grads["db"]`` a NumPy float64 scalar; ``grads.dw`` and ``grads.db`` too.
+    cost : numpy.float64
+        The cross-entropy cost ``J``, computed stably from ``Z`` (a subclass
+        of ``float``, like the course's ``np.squeeze(cost)``).
 
     Raises
     ------
@@ -231,7 +238,7 @@ def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]
     >>> X = np.array([[1.0, 2.0, -1.0], [3.0, 4.0, -3.2]])
     >>> Y = np.array([[1, 0, 1]])
     >>> grads, cost = propagate(w, b, X, Y)
-    >>> print(grads.dw.ravel(), round(grads.db, 8), round(cost, 8))
+    >>> print(grads["dw"].ravel(), round(grads["db"], 8), round(cost, 8))
     [0.99845601 2.39507239] 0.00145558 5.80154532
     """
     b, Y = validate_problem(w, b, X, Y)
@@ -242,7 +249,7 @@ def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]
         raise ValueError(
             "the gradient dw overflowed the float range: the features are far too large; scale X"
         )
-    return grads, cost_from_logits(Z, Y)
+    return grads, float64(cost_from_logits(Z, Y))
 
 
 def propagate_unchecked(w: Array, b: float, X: Array, Y: Array) -> tuple[Gradients, float]:

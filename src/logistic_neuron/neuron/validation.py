@@ -10,7 +10,7 @@ import math
 from numbers import Integral, Real
 from typing import Any
 
-from logistic_neuron.neuron.backend import Array, dtype_name, namespace
+from logistic_neuron.neuron.backend import Array, dtype_name, is_array, library_name, namespace
 
 
 def _is_real_floating(x: Array) -> bool:
@@ -45,8 +45,23 @@ def check_features(X: Array, name: str = "X") -> None:
         raise ValueError(f"{name} contains NaN or infinite values; clean or drop those examples")
 
 
+def check_same_library(**arrays: Any) -> None:
+    """Check that the named arrays all come from one array library.
+
+    Python numbers are ignored. Mixing libraries (``w`` from NumPy, ``X`` from
+    PyTorch) raises ``ValueError`` naming each array's library.
+    """
+    libraries = {name: library_name(a) for name, a in arrays.items() if is_array(a)}
+    if len(set(libraries.values())) > 1:
+        which = ", ".join(f"{name} is a {lib} array" for name, lib in libraries.items())
+        raise ValueError(
+            f"the arrays come from different array libraries ({which}); "
+            "convert them all to one library, e.g. torch.asarray(w) or numpy.asarray(X)"
+        )
+
+
 def check_labels(Y: Array, m: int, name: str = "Y") -> None:
-    """Check that ``Y`` has shape ``(1, m)`` and holds only 0 and 1."""
+    """Check that ``Y`` has shape ``(1, m)`` and holds only 0 and 1 (or booleans)."""
     if not hasattr(Y, "shape") or not hasattr(Y, "dtype"):
         raise ValueError(f"{name} must be an array of shape (1, {m}), got {type(Y).__name__}")
     if tuple(Y.shape) != (1, m):
@@ -55,8 +70,22 @@ def check_labels(Y: Array, m: int, name: str = "Y") -> None:
             f"{_describe_shape(Y)}; reshape it with Y.reshape(1, -1)"
         )
     xp = namespace(Y)
+    if xp.isdtype(Y.dtype, "bool"):
+        return  # False and True are the labels 0 and 1
     if not bool(xp.all((Y == 0) | (Y == 1))):
         raise ValueError(f"{name} must hold only the labels 0 and 1 (binary classification)")
+
+
+def as_label_row(Y: Any, m: int) -> Any:
+    """The labels as a ``(1, m)`` row: a flat ``(m,)`` vector is reshaped, as the course allows.
+
+    The course's ``model()`` is called with test labels of shape ``(m,)`` in its
+    published tests; NumPy broadcasting makes that work there, so it works here.
+    Anything else is returned unchanged for :func:`check_labels` to judge.
+    """
+    if hasattr(Y, "shape") and hasattr(Y, "dtype") and tuple(Y.shape) == (m,):
+        return namespace(Y).reshape(Y, (1, m))
+    return Y
 
 
 def check_weights(w: Array, n_x: int) -> None:
