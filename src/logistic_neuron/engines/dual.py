@@ -388,7 +388,7 @@ def fit_dual(
         w=weights,
         b=b,
         gradients=Gradients(dw=dw, db=db),
-        costs=tuple(costs),
+        costs=costs,
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         record_every=record_every,
