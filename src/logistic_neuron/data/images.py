@@ -13,13 +13,17 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING, BinaryIO
 
 from logistic_neuron.data.files import open_regular
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported inside the functions that decode images, so that importing
+# this module (for MAX_SIDE, MODES ...) stays cheap: `--help` and the .h5 path never load it.
 
 #: Colour modes a model can use, and the number of channels of each.
 MODES = {"RGB": 3, "L": 1}
@@ -56,6 +60,8 @@ def check_size(size: tuple[int, int]) -> tuple[int, int]:
 
 
 def _to_mode(image: Image.Image, mode: str) -> Image.Image:
+    from PIL import Image
+
     """Convert to ``mode``, compositing transparency onto white."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         # 16-bit and 32-bit grey: scale the full range to 0..255 instead of clipping.
@@ -188,6 +194,8 @@ def decode_image(
     DataError
         Unreadable, truncated, non-image or oversized images.
     """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     height, width = check_size(size)
     channels = channels_of(mode)
     try:
