@@ -42,6 +42,23 @@ COMMAND_MODULES = (
     "serve",
 )
 
+#: Each sub-command's one-line help, for the top-level ``--help`` without importing
+#: every command module (and the numerical stack behind them): ``logistic-neuron
+#: --help`` then costs about a Python start-up. tests/cli/test_lazy_commands.py checks
+#: that these are the lines the modules register.
+COMMAND_HELP = {
+    "train": "train a model and save it",
+    "predict": "classify images with a saved model",
+    "evaluate": "score a saved model on labelled data",
+    "graph": "show a computation graph with values and derivatives",
+    "vectorization": "time the lesson's for-loop against vectorised propagate",
+    "gradcheck": "check the backward pass against finite differences and the graph engine",
+    "compare-learning-rates": "train one model per learning rate and plot their costs together",
+    "overfitting": "plot train and test accuracy and cost along training",
+    "report": "write one self-contained HTML page about a model",
+    "serve": "serve the web page: try your own photo, watch the neuron learn",
+}
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -65,8 +82,21 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def build_parser() -> OneLineParser:
-    """Build the full parser with every sub-command."""
+def command_named(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` names (its first word that is not an option), if known."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMAND_HELP else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> OneLineParser:
+    """Build the parser: every sub-command, or only the one ``argv`` names.
+
+    With ``argv``, only the module of the sub-command it names is imported; the
+    others are registered by name and one-line help (:data:`COMMAND_HELP`), which
+    is all the top-level help and argparse's "invalid choice" message need.
+    """
     from logistic_neuron.version import __version__
 
     parser = OneLineParser(
@@ -82,9 +112,13 @@ def build_parser() -> OneLineParser:
     )
     # No sub-command at all prints the help (see main), not an error line.
     subparsers.required = False
+    chosen = None if argv is None else command_named(argv)
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"logistic_neuron.cli.{name.replace('-', '_')}")
-        module.add_parser(subparsers)
+        if argv is None or name == chosen:
+            module = importlib.import_module(f"logistic_neuron.cli.{name.replace('-', '_')}")
+            module.add_parser(subparsers)
+        else:
+            subparsers.add_parser(name, help=COMMAND_HELP[name])
     return parser
 
 
@@ -106,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
-        parser = build_parser()
+        parser = build_parser(args_list)
         with warnings.catch_warnings():
             # Warnings (e.g. a skipped .DS_Store, an old option spelling) reach the
             # user as one line each.
