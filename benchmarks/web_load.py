@@ -108,7 +108,7 @@ async def load(url: str, data: bytes, requests: int, clients: int) -> dict:
     latencies.sort()
 
     def percentile(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))]
+        return latencies[min(len(latencies) - 1, round(p / 100 * (len(latencies) - 1)))]
 
     return {
         "requests": requests,

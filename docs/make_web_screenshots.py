@@ -52,7 +52,7 @@ def main() -> None:
     train, test = data / "train_catvnoncat.h5", data / "test_catvnoncat.h5"
     subprocess.run(
         [sys.executable, "-m", "logistic_neuron", "train", "--data", str(train), "--test",
-         str(test), "--model-out", str(work / "cat.npz"), "--json"],
+         str(test), "--out", str(work / "cat.npz"), "--json"],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     files = photos(work)

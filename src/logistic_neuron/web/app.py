@@ -135,8 +135,11 @@ def describe_model(model: TrainedModel | None, origin: str) -> dict[str, Any]:
         "train_accuracy": model.train_accuracy,
         "test_accuracy": model.test_accuracy,
         "engine": model.engine,
-        "data": model.data.source,
-        "test_data": model.data.test_source,
+        # File names only: the page has no business with the server's folders.
+        "data": Path(model.data.source).name,
+        "test_data": Path(model.data.test_source).name
+        if not model.data.test_source.startswith("held out")
+        else model.data.test_source,
         "costs": list(model.costs),
         "record_every": model.record_every,
     }

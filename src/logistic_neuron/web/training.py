@@ -8,8 +8,8 @@ data set (cached after the first time), calls :func:`logistic_neuron.engines.fit
 appends events that the page receives as server-sent events:
 
 * ``loading`` and ``started`` (data set sizes, the engine);
-* ``progress`` at every recorded cost: the iteration, the cost, and the train
-  and test accuracy of the weights at that point;
+* ``progress`` at every recorded cost: the iteration and the cost, and at every
+  :data:`ACCURACY_EVERY`-th one the train and test accuracy of the weights then;
 * ``note`` (the cost rose above where it started: the learning rate is too large);
 * one final event: ``finished``, ``stopped`` (by the stop button; the weights
   reached so far make the model) or ``failed`` (one line saying why).
@@ -40,6 +40,11 @@ from logistic_neuron.web.settings import MAX_ITERATIONS, MAX_LEARNING_RATE, Data
 
 #: Recorded costs (points on the page's curve) a run aims for.
 CURVE_POINTS = 100
+
+#: Train and test accuracy are scored at every ``ACCURACY_EVERY``-th recorded cost
+#: (20 points a run): scoring reads all of X, which the dual engine otherwise never
+#: touches after its first step, so scoring at every point would cost more than training.
+ACCURACY_EVERY = 5
 
 #: Final event types: after one of these a job's event list does not grow.
 FINAL = ("finished", "stopped", "failed")
@@ -222,9 +227,13 @@ class TrainingJob:
                 raise _StopRequested(progress)
             if len(progress.costs) <= reported:
                 return
-            w = np.asarray(progress.w)
-            train_accuracy = accuracy(predict(w, progress.b, X_train), Y_train)
-            test_accuracy = accuracy(predict(w, progress.b, X_test), Y_test)
+            scores: dict[str, float] = {}
+            if (len(progress.costs) - 1) % ACCURACY_EVERY == 0:
+                w = np.asarray(progress.w)
+                scores = {
+                    "train_accuracy": accuracy(predict(w, progress.b, X_train), Y_train),
+                    "test_accuracy": accuracy(predict(w, progress.b, X_test), Y_test),
+                }
             for index in range(reported, len(progress.costs)):
                 cost = progress.costs[index]
                 self._emit(
@@ -232,13 +241,13 @@ class TrainingJob:
                     iteration=index * request.record_every,
                     cost=cost,
                     after=progress.iteration,
-                    train_accuracy=train_accuracy,
-                    test_accuracy=test_accuracy,
+                    **(scores if index == len(progress.costs) - 1 else {}),
                 )
                 if not warned and cost > progress.costs[0]:
                     warned = True
                     self._emit(
                         "note",
+                        iteration=index * request.record_every,
                         message=f"the cost rose above its starting value at iteration "
                         f"{index * request.record_every}: if it keeps rising, learning rate "
                         f"{request.learning_rate:g} is too large",

@@ -309,6 +309,7 @@ function showNote(message) {
 
 function resetRun(id, iterations) {
   showNote("");
+  run.note = null;
   run.costs = [];
   run.accuracy = [];
   run.iterations = iterations;
@@ -339,19 +340,23 @@ function follow(job) {
         `${event.m_train} training and ${event.m_test} test images (${event.classes.join(" / ")}).`;
     } else if (event.type === "progress") {
       run.costs.push({ iteration: event.iteration, cost: event.cost });
-      run.accuracy.push({ after: event.after, train: event.train_accuracy, test: event.test_accuracy });
       $("iteration").textContent = String(event.after);
       $("cost-value").textContent = Number.isFinite(event.cost) ? event.cost.toFixed(6) : String(event.cost);
-      $("train-accuracy").textContent = percent(event.train_accuracy);
-      $("test-accuracy").textContent = percent(event.test_accuracy);
+      if (event.train_accuracy !== undefined) {
+        run.accuracy.push({ after: event.after, train: event.train_accuracy, test: event.test_accuracy });
+        $("train-accuracy").textContent = percent(event.train_accuracy);
+        $("test-accuracy").textContent = percent(event.test_accuracy);
+      }
       $("elapsed").textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
       drawChart();
     } else if (event.type === "note") {
+      run.note = event;
       showNote(event.message);
     } else if (event.type === "finished" || event.type === "stopped") {
       source.close();
       setRunning(false);
       $("save-button").disabled = false;
+      run.accuracy.push({ after: event.iterations, train: event.train_accuracy, test: event.test_accuracy });
       $("iteration").textContent = String(event.iterations);
       $("train-accuracy").textContent = percent(event.train_accuracy);
       $("test-accuracy").textContent = percent(event.test_accuracy);
@@ -364,10 +369,11 @@ function follow(job) {
         "Photos are now scored with this model.";
       $("train-status").dataset.state = event.type;
       const first = run.costs.length ? run.costs[0].cost : null;
-      if (!$("train-note").hidden && first !== null && event.final_cost < first) {
+      if (run.note && first !== null && event.final_cost < first) {
         showNote(
-          `${$("train-note").textContent}; it fell again afterwards, so this rate works, ` +
-          "on the large side",
+          `The cost rose above its starting value at iteration ${run.note.iteration}, then fell ` +
+          `to ${event.final_cost.toFixed(6)}: learning rate ${job.learning_rate} works, but it ` +
+          "is on the large side.",
         );
       }
       drawChart();
