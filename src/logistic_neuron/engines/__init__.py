@@ -6,6 +6,9 @@
   :func:`logistic_neuron.neuron.optimization.optimize`;
 * :mod:`~logistic_neuron.engines.dual`: the dual engine (``w = X α``, one
   Gram matrix, then ``m²`` work per iteration);
+* :mod:`~logistic_neuron.engines.general`: runs with options beyond plain
+  gradient descent (optimisers, mini-batches, L2, decay, validation, L-BFGS),
+  on the primal reference path;
 * :mod:`~logistic_neuron.engines.one_pass`: the loop of the one-pass engines;
 * :mod:`~logistic_neuron.engines.kernels`: their kernels, compiled with numba
   or blocked through NumPy's BLAS;

@@ -55,12 +55,14 @@ from logistic_neuron.engines import kernels
 from logistic_neuron.engines.dual import fit_dual
 from logistic_neuron.engines.one_pass import fit_one_pass
 from logistic_neuron.neuron.backend import Array, dtype_name, float_dtype, is_numpy, namespace, np
+from logistic_neuron.neuron.descent import DescentState
 from logistic_neuron.neuron.optimization import (
     OptimizationResult,
     Progress,
     optimize,
 )
 from logistic_neuron.neuron.propagation import initialize_with_zeros
+from logistic_neuron.neuron.training_options import TrainingOptions
 
 ENGINES = ("auto", "reference", "dual", "numba", "numpy-blocked")
 
@@ -148,6 +150,21 @@ def dual_is_cheaper(n_x: int, m: int, num_iterations: int) -> bool:
     return dual < primal
 
 
+def needs_general_path(options: TrainingOptions | None) -> bool:
+    """True when ``options`` ask for more than plain full-batch gradient descent."""
+    return options is not None and not options.checked().is_plain
+
+
+def engine_that_runs(
+    X: Array, dtype: str, num_iterations: int, engine: str, options: TrainingOptions | None
+) -> str:
+    """The engine :func:`fit` really runs (the model file's provenance)."""
+    if needs_general_path(options):
+        assert options is not None
+        return "lbfgs" if options.solver == "lbfgs" else "reference"
+    return resolve_engine(X, dtype, num_iterations, engine)
+
+
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -169,6 +186,8 @@ def fit(
     previous_costs: Sequence[float] = (),
     alpha: Array | None = None,
     gram: Array | None = None,
+    options: TrainingOptions | None = None,
+    resume: DescentState | None = None,
 ) -> OptimizationResult:
     """Train the neuron with the chosen engine.
 
@@ -192,6 +211,12 @@ def fit(
     gram : ndarray, shape (m, m), optional
         For the dual engine: ``K`` of ``X`` computed earlier
         (:func:`logistic_neuron.engines.dual.gram_matrix`), shared by several runs.
+    options : TrainingOptions, optional
+        Anything beyond plain full-batch gradient descent (optimisers,
+        mini-batches, L2, decay, validation, L-BFGS): such runs take the primal
+        path of :mod:`logistic_neuron.engines.general` whatever ``engine`` says.
+    resume : DescentState, optional
+        To resume such a run (instead of ``start_iteration``/``previous_costs``).
 
     Returns
     -------
@@ -200,6 +225,26 @@ def fit(
         fast engines), ``b`` is a float.
     """
     float_dtype(np, dtype)  # rejects unknown dtypes with a clear message
+    if needs_general_path(options):
+        from logistic_neuron.engines.general import fit_general
+
+        assert options is not None
+        resolve_engine(X, dtype, num_iterations, engine)  # still refuses unknown engines
+        return fit_general(
+            X,
+            Y,
+            options=options,
+            num_iterations=num_iterations,
+            learning_rate=learning_rate,
+            dtype=dtype,
+            as_features=as_features,
+            record_every=record_every,
+            callback=callback,
+            print_cost=print_cost,
+            w=w,
+            b=b,
+            resume=resume,
+        )
     chosen = resolve_engine(X, dtype, num_iterations, engine)
     if chosen == "dual":
         return fit_dual(

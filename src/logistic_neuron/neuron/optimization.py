@@ -60,6 +60,11 @@ class Progress:
     b : float
     costs : tuple of float
         Costs recorded so far.
+    state : object, optional
+        Everything else a resumed run needs (optimiser moments, shuffling
+        generator, validation history): a
+        :class:`~logistic_neuron.neuron.descent.DescentState` from the
+        general loop, None from plain gradient descent.
     """
 
     iteration: int
@@ -67,6 +72,7 @@ class Progress:
     w: Array
     b: float
     costs: tuple[float, ...]
+    state: Any = None
 
 
 class OptimizationResult(tuple[dict[str, Any], Gradients, list[float]]):
