@@ -51,3 +51,26 @@ def test_model_checks_feature_counts():
         model(np.ones((2, 4)), np.ones((1, 4)), np.ones((3, 4)), np.ones((1, 4)), 10, 0.1)
     with pytest.raises(ValueError, match=r"Y_test must have shape \(1, 4\)"):
         model(np.ones((2, 4)), np.ones((1, 4)), np.ones((2, 4)), np.ones((1, 3)), 10, 0.1)
+
+
+def test_model_takes_the_next_lessons_options():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(4, 40))
+    Y = (X[0:1] > 0).astype(np.float64)
+    plain = model(X, Y, X[:, :10], Y[:, :10], num_iterations=50, learning_rate=0.1)
+    assert "training" not in plain
+    d = model(X, Y, X[:, :10], Y[:, :10], 50, 0.1, optimizer="adam", batch_size=16, lambd=0.5,
+              validation_fraction=0.25, monitor="accuracy", record_every=10)  # fmt: skip
+    assert d.training.options.optimizer == "adam" and d.training.options.batch_size == 16
+    assert len(d.training.validation_indices) == 10
+    assert d.training.best_iteration in d.training.validation.iterations
+    assert d.costs[-1] < d.costs[0] and d.num_iterations == 50
+
+
+def test_model_refuses_unknown_options():
+    X = np.ones((2, 4))
+    Y = np.array([[0, 1, 0, 1]])
+    with pytest.raises(ValueError, match="unknown keyword arguments momentum"):
+        model(X, Y, X, Y, 5, 0.1, momentum=0.9)
+    with pytest.raises(ValueError, match="beta2 must be in"):
+        model(X, Y, X, Y, 5, 0.1, optimizer="adam", beta2=1.0)

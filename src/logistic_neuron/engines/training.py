@@ -9,12 +9,15 @@ array libraries (PyTorch, ``array_api_strict`` ...) run the reference code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from logistic_neuron.engines.resolver import fit
 from logistic_neuron.neuron.backend import Array, dtype_name
 from logistic_neuron.neuron.containers import AttributeDict
+from logistic_neuron.neuron.descent import DescentResult
 from logistic_neuron.neuron.optimization import Progress
 from logistic_neuron.neuron.prediction import accuracy, predict
+from logistic_neuron.neuron.training_options import TrainingOptions
 from logistic_neuron.neuron.validation import (
     as_label_row,
     check_features,
@@ -45,6 +48,9 @@ class ModelResult(AttributeDict):
         Percent (an extra).
     record_every : int
         (an extra)
+    training : DescentResult
+        Only for runs with options beyond plain gradient descent (an extra):
+        the options, validation history, best iteration, iterations run.
     """
 
     __slots__ = ()
@@ -62,6 +68,7 @@ class ModelResult(AttributeDict):
         train_accuracy: float,
         test_accuracy: float,
         record_every: int = 100,
+        training: DescentResult | None = None,
     ) -> None:
         super().__init__(
             costs=list(costs),
@@ -75,6 +82,8 @@ class ModelResult(AttributeDict):
             test_accuracy=test_accuracy,
             record_every=record_every,
         )
+        if training is not None:
+            self["training"] = training
 
 
 def model(
@@ -89,6 +98,7 @@ def model(
     record_every: int = 100,
     callback: Callable[[Progress], None] | None = None,
     engine: str = "auto",
+    **options: Any,
 ) -> ModelResult:
     """Build, train and evaluate the logistic-regression neuron.
 
@@ -109,6 +119,15 @@ def model(
     engine : str, keyword-only
         As for :func:`logistic_neuron.engines.resolver.fit`; ``"auto"`` picks by
         the cost model (the dual engine for the classic run).
+    **options : keyword-only
+        Anything of :class:`~logistic_neuron.neuron.training_options.TrainingOptions`:
+        ``optimizer`` ("gd", "momentum", "rmsprop", "adam"), ``beta1``,
+        ``beta2``, ``epsilon``, ``batch_size``, ``lambd``, ``decay_rate``,
+        ``decay_interval``, ``seed``, ``validation_fraction``, ``patience``,
+        ``monitor``, ``keep_best``, ``solver`` ("descent", "lbfgs"), ``tol``.
+        Such runs take the primal path (:mod:`logistic_neuron.engines.general`);
+        the validation split comes out of ``X_train``, and ``X_test`` is never
+        looked at while training.
 
     Returns
     -------
@@ -130,6 +149,14 @@ def model(
             f"X_test has {X_test.shape[0]} features but X_train has {X_train.shape[0]}: "
             "both must come from images of the same size"
         )
+    try:
+        settings = TrainingOptions(**options).checked()
+    except TypeError:
+        unknown = sorted(set(options) - set(TrainingOptions.__dataclass_fields__))
+        raise ValueError(
+            f"model() got unknown keyword arguments {', '.join(unknown)}; see "
+            "help(TrainingOptions) for the training options"
+        ) from None
     result = fit(
         X_train,
         Y_train,
@@ -140,6 +167,7 @@ def model(
         record_every=record_every,
         callback=callback,
         print_cost=print_cost,
+        options=settings,
     )
     Y_prediction_train = predict(result.w, result.b, X_train)
     Y_prediction_test = predict(result.w, result.b, X_test)
@@ -158,5 +186,6 @@ def model(
         num_iterations=result.num_iterations,
         train_accuracy=train_accuracy,
         test_accuracy=test_accuracy,
-        record_every=record_every,
+        record_every=result.record_every,
+        training=result if isinstance(result, DescentResult) else None,
     )
