@@ -17,7 +17,6 @@ run with other options here, and records the engine as ``"reference"``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from logistic_neuron.errors import DataError
@@ -132,7 +131,7 @@ def fit_general(
             Y_val=Y_val,
             resume=resume,
         )
-    return replace(result, train_indices=train_idx, validation_indices=val_idx)
+    return result.replaced(train_indices=train_idx, validation_indices=val_idx)
 
 
 def _fit_lbfgs(

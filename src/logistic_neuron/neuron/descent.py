@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from logistic_neuron.neuron.activation import sigmoid
 from logistic_neuron.neuron.backend import Array, all_finite, materialize, namespace
@@ -93,10 +93,22 @@ class DescentState:
     stopped: bool = False
 
 
-@dataclass(frozen=True)
+#: What :class:`DescentResult` adds to an optimisation result, with defaults.
+DESCENT_EXTRAS: dict[str, Any] = {
+    "options": PLAIN,
+    "iterations_run": 0,
+    "stopped_early": False,
+    "validation": None,
+    "best_iteration": None,
+    "converged": True,
+    "train_indices": None,
+    "validation_indices": None,
+}
+
+
 class DescentResult(OptimizationResult):
-    """:class:`~logistic_neuron.neuron.optimization.OptimizationResult` plus what
-    the general loop adds.
+    """:class:`~logistic_neuron.neuron.optimization.OptimizationResult` (the
+    course's ``(params, grads, costs)`` tuple) plus what the general loop adds.
 
     Attributes
     ----------
@@ -115,14 +127,64 @@ class DescentResult(OptimizationResult):
         for validation (set by :func:`logistic_neuron.engines.general.fit_general`).
     """
 
-    options: TrainingOptions = PLAIN
-    iterations_run: int = 0
-    stopped_early: bool = False
-    validation: KeepBest | None = None
-    best_iteration: int | None = None
-    converged: bool = True
-    train_indices: Any = None
-    validation_indices: Any = None
+    options: TrainingOptions
+    iterations_run: int
+    stopped_early: bool
+    validation: KeepBest | None
+    best_iteration: int | None
+    converged: bool
+    train_indices: Any
+    validation_indices: Any
+
+    def __new__(
+        cls,
+        w: Array,
+        b: float,
+        gradients: Gradients,
+        costs: Any,
+        learning_rate: float,
+        num_iterations: int,
+        record_every: int = 100,
+        **extras: Any,
+    ) -> DescentResult:
+        unknown = set(extras) - set(DESCENT_EXTRAS)
+        if unknown:
+            raise TypeError(f"unknown DescentResult fields: {', '.join(sorted(unknown))}")
+        self = cast(
+            DescentResult,
+            super().__new__(
+                cls, w, b, gradients, costs, learning_rate, num_iterations, record_every
+            ),
+        )
+        for name, default in DESCENT_EXTRAS.items():
+            object.__setattr__(self, name, extras.get(name, default))
+        return self
+
+    def extras(self) -> dict[str, Any]:
+        """The added fields, by name."""
+        return {name: getattr(self, name) for name in DESCENT_EXTRAS}
+
+    def replaced(self, **changes: Any) -> DescentResult:
+        """A copy with some added fields changed."""
+        return DescentResult(
+            self.w,
+            self.b,
+            self.gradients,
+            self.costs,
+            self.learning_rate,
+            self.num_iterations,
+            self.record_every,
+            **{**self.extras(), **changes},
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.w, self.b, self.gradients, self.costs, self.learning_rate,
+                           self.num_iterations, self.record_every, self.extras()))  # fmt: skip
+
+
+def _rebuild(*args: Any) -> DescentResult:
+    *fields, extras = args
+    return DescentResult(*fields, **extras)
 
 
 def regularized_cost(w: Array, Z: Array, Y: Array, lambd: float) -> float:
