@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from logistic_neuron.cli.main import main  # noqa: E402
-from support.bad_inputs import CASES  # noqa: E402
+from support.bad_inputs import CASES, WEB_CASES  # noqa: E402
 
 HEADER = """# Bad input: what the tool answers
 
@@ -74,6 +74,38 @@ def main_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+WEB_HEADER = """
+## The web page (`logistic-neuron serve`)
+
+Every row is a `WEB_CASES` entry in `tests/support/bad_inputs.py`, sent to the real app by
+`tests/web/test_api.py`, which also checks that the server goes on answering after each one and
+writes nothing. Errors are JSON `{"error": "one line"}`; the page shows the line. **413** too
+large, **415** not multipart, **422** a photo that cannot be used, **400** any other bad request,
+**409** a second training run while one is going (one at a time).
+
+| case | request | status | answer |
+|---|---|---|---|"""
+
+
+def web_table() -> str:
+    from starlette.testclient import TestClient
+
+    from logistic_neuron.web.app import create_app
+    from logistic_neuron.web.settings import ServerSettings
+    from support.web import train_small_model
+
+    rows = [WEB_HEADER]
+    with tempfile.TemporaryDirectory() as folder:
+        model = train_small_model(Path(folder) / "faces.npz")
+        for case in WEB_CASES:
+            settings = ServerSettings(model_path=model, model_dir=Path(folder), **case.settings)
+            with TestClient(create_app(settings)) as client:
+                answer = client.post(case.path, **case.request())
+            line = answer.json()["error"].replace("|", "/")
+            rows.append(f"| `{case.id}` | {case.what} | {answer.status_code} | `{line}` |")
+    return "\n".join(rows) + "\n"
+
+
 if __name__ == "__main__":
-    (ROOT / "docs" / "errors.md").write_text(main_table(), encoding="utf-8")
+    (ROOT / "docs" / "errors.md").write_text(main_table() + web_table(), encoding="utf-8")
     print("wrote docs/errors.md")

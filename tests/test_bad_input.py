@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from logistic_neuron.cli.main import main
-from support.bad_inputs import CASES, Case
+from support.bad_inputs import CASES, WEB_CASES, Case
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
 
@@ -66,4 +66,4 @@ def test_read_only_output_folder(tmp_path, capsys, monkeypatch):
 def test_every_case_is_in_the_docs_table():
     table = DOCS.read_text(encoding="utf-8")
     rows = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
-    assert rows == {c.id for c in CASES} | {"out-read-only"}
+    assert rows == {c.id for c in CASES} | {c.id for c in WEB_CASES} | {"out-read-only"}

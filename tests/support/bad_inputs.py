@@ -16,7 +16,7 @@ import os
 import pickle
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import h5py
@@ -28,6 +28,7 @@ from logistic_neuron.data.loading import load_dataset
 from logistic_neuron.errors import DataError, ModelFileError
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
 from support.imagefactory import make_folder, write_image
+from support.web import bomb_png, photo_bytes
 
 
 @dataclass(frozen=True)
@@ -665,3 +666,84 @@ case(
     "training diverged at iteration 1: the cost became inf with learning rate 1e+308; "
     "try a smaller one such as 1e+307",
 )
+
+
+# --- the web page (logistic-neuron serve) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebCase:
+    """One bad request to the web app and the answer it must get.
+
+    ``request()`` gives the keyword arguments of the test client's ``post``;
+    ``settings`` override the server's (a small upload limit ...).
+    """
+
+    id: str
+    what: str
+    request: Callable[[], dict]
+    status: int
+    message: str
+    path: str = "/api/predict"
+    settings: dict = field(default_factory=dict)
+
+
+def _photos(*files):
+    return {"files": [("image", (name, data, "application/octet-stream")) for name, data in files]}
+
+
+def _chunks():
+    yield from (b"x" * 1000 for _ in range(100))
+
+
+WEB_CASES = [
+    WebCase("upload-not-image", "a text file sent as a photo",
+            lambda: _photos(("notes.txt", b"just text\n")), 422,
+            "notes.txt is not an image file Pillow can read"),
+    WebCase("upload-empty", "an empty file", lambda: _photos(("empty.png", b"")), 422,
+            "empty.png is empty: choose an image file"),
+    WebCase("upload-truncated", "a PNG cut short",
+            lambda: _photos(("cut.png", photo_bytes((64, 64))[:300])), 422,
+            "cannot read image cut.png"),
+    WebCase("upload-bomb", "a 1 KB PNG claiming 30000x30000 pixels",
+            lambda: _photos(("bomb.png", bomb_png())), 422, "possible decompression bomb"),
+    WebCase("upload-svg", "an SVG drawing (not a format Pillow reads)",
+            lambda: _photos(("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')), 422,
+            "drawing.svg is not an image file Pillow can read"),
+    WebCase("upload-pdf", "a PDF document",
+            lambda: _photos(("doc.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")), 422,
+            "doc.pdf is not an image file Pillow can read"),
+    WebCase("upload-too-large", "an upload over the limit (here 50 KB)",
+            lambda: _photos(("big.png", photo_bytes((200, 200)))), 413,
+            "the upload is larger than this server's limit of 50 KB",
+            settings={"max_upload_bytes": 51_200}),
+    WebCase("upload-chunked-too-large", "a chunked body (no Content-Length) over the limit",
+            lambda: {"content": _chunks(),
+                     "headers": {"content-type": "multipart/form-data; boundary=xx"}},
+            413, "the upload is larger than this server's limit",
+            settings={"max_upload_bytes": 51_200}),
+    WebCase("upload-too-many", "more photos in one request than allowed (here 3)",
+            lambda: _photos(*((f"{i}.png", photo_bytes(seed=i)) for i in range(4))), 400,
+            "Too many files. Maximum number of files is 3.", settings={"max_images": 3}),
+    WebCase("upload-no-field", "a file in another field than 'image'",
+            lambda: {"files": [("photo", ("a.png", photo_bytes(), "image/png"))]}, 400,
+            "no photo in the request: send one or more files in the field 'image'"),
+    WebCase("upload-not-multipart", "a request body that is not multipart/form-data",
+            lambda: {"content": b"x", "headers": {"content-type": "text/plain"}}, 415,
+            "send the photos as multipart/form-data in the field 'image'"),
+    WebCase("upload-broken-multipart", "a multipart body without its boundary",
+            lambda: {"content": b"garbage", "headers": {"content-type": "multipart/form-data"}},
+            400, "the upload could not be read: Missing boundary in multipart."),
+    WebCase("train-unknown-data", "a training request naming a data set by path",
+            lambda: {"json": {"data": "/etc", "learning_rate": 0.01, "iterations": 10}}, 400,
+            "unknown data set '/etc'", path="/api/train"),
+    WebCase("train-bad-rate", "a negative learning rate",
+            lambda: {"json": {"data": "faces", "learning_rate": -1, "iterations": 10}}, 400,
+            "learning_rate must be above 0 and at most 100", path="/api/train"),
+    WebCase("train-too-long", "more iterations than a page may ask for",
+            lambda: {"json": {"data": "faces", "learning_rate": 0.1, "iterations": 10**9}}, 400,
+            "iterations must be between 1 and 100,000", path="/api/train"),
+    WebCase("train-not-json", "a training request that is not JSON",
+            lambda: {"content": b"{not json"}, 400, "send the run's settings as a JSON object",
+            path="/api/train"),
+]  # fmt: skip
