@@ -142,3 +142,12 @@ def test_numpy_blocks_bound_the_temporary():
     rows = kernels.numpy_block_rows(12288, 4)
     assert rows * 12288 * 4 <= kernels.NUMPY_BLOCK_BYTES
     assert kernels.numpy_block_rows(10**9, 8) == 1
+
+
+def test_threads_for_small_passes_is_one():
+    from logistic_neuron.engines.kernels import MIN_ELEMENTS_PER_THREAD, threads_for
+
+    assert threads_for(209, 12288, 2) == 1  # the classic pass: 2.6e6 elements
+    assert threads_for(10_000, 12288, 2) == 2
+    assert threads_for(10_000, 12288, 1) == 1
+    assert threads_for(1, MIN_ELEMENTS_PER_THREAD * 3, 8) == 3

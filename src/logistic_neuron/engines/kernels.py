@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -229,14 +230,50 @@ def _build_kernel(numba: Any, compute: str) -> Any:
         return numba.njit(**options)(kernel)
 
 
+#: Elements of ``X`` (m * n_x) per iteration below which the kernel runs on one
+#: thread: a parallel region costs a fork and a join per iteration, and when
+#: other processes hold the cores a descheduled thread stalls the join for a
+#: whole time slice (milliseconds), which a small pass cannot repay.
+MIN_ELEMENTS_PER_THREAD = 4_000_000
+
+
+def threads_for(m: int, n_x: int, available: int) -> int:
+    """Threads for one pass over ``m x n_x`` examples x features.
+
+    One per :data:`MIN_ELEMENTS_PER_THREAD` elements, at most ``available``.
+    """
+    return max(1, min(available, (m * n_x) // MIN_ELEMENTS_PER_THREAD))
+
+
 @functools.cache
 def _compiled(compute: str = "float64") -> Any:
     """The numba kernel for ``compute`` ("float32"/"float64"), built once per process.
 
     It is compiled on its first call for each storage dtype of ``X`` (or loaded
     from numba's cache on disk when the package folder is writable).
+
+    numba is imported here, the first time its engine runs. Its OpenMP
+    threading layer is asked, unless the user said otherwise, to let idle
+    threads sleep (``OMP_WAIT_POLICY=PASSIVE``) rather than spin: spinning
+    threads take the cores from the other processes (and from our own other
+    threads) on a busy machine.
     """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return _build_kernel(require("numba", "fast"), compute)
+
+
+@functools.cache
+def _numba_threads() -> int:
+    """The size of numba's thread pool (``NUMBA_NUM_THREADS``, by default the cores)."""
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+
+
+def _set_threads(count: int) -> None:
+    import numba
+
+    numba.set_num_threads(count)
 
 
 def numba_available() -> bool:
@@ -290,6 +327,8 @@ def numba_pass(
     """
     kernel = _compiled(w.dtype.name)
     m, n_x = Xr.shape
+    # Results do not depend on the thread count (fixed partitions, reduced in order).
+    _set_threads(threads_for(m, n_x, _numba_threads()))
     ws = workspace if workspace is not None else Workspace(m, n_x, w.dtype)
     dw = np.empty(n_x, dtype=w.dtype)
     w_next = np.empty(n_x, dtype=w.dtype)
