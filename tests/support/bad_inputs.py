@@ -473,6 +473,100 @@ case(
     "possible decompression bomb",
 )
 
+
+def api_model(**options):
+    """The course's model() on a tiny problem with training ``options``."""
+
+    def call(d):
+        from logistic_neuron.engines.training import model
+
+        X = np.array([[0.1, 0.9, 0.2, 0.8], [0.5, 0.4, 0.6, 0.3]])
+        Y = np.array([[0, 1, 0, 1]])
+        return model(X, Y, X, Y, 5, 0.1, **options)
+
+    return call
+
+
+case(
+    "batch-size-zero",
+    PARAMS,
+    "--batch-size 0 (mini-batches need at least one example)",
+    lambda d: ["train", "--batch-size", "0"],
+    2,
+    "argument --batch-size: expected a whole number >= 1, got 0",
+    api=api_model(batch_size=0),
+    api_error=ValueError,
+)
+case(
+    "batch-size-negative",
+    PARAMS,
+    "--batch-size=-32",
+    lambda d: ["train", "--batch-size=-32"],
+    2,
+    "argument --batch-size: expected a whole number >= 1, got -32",
+    api=api_model(batch_size=-32),
+    api_error=ValueError,
+)
+case(
+    "beta-one",
+    PARAMS,
+    "--beta1 1 (a running average must forget: beta in [0, 1))",
+    lambda d: ["train", "--optimizer", "momentum", "--beta1", "1"],
+    2,
+    "argument --beta1: expected a number in [0, 1)",
+    api=api_model(optimizer="momentum", beta1=1.0),
+    api_error=ValueError,
+)
+case(
+    "beta-negative",
+    PARAMS,
+    "--beta2=-0.1",
+    lambda d: ["train", "--optimizer", "adam", "--beta2=-0.1"],
+    2,
+    "argument --beta2: expected a number in [0, 1)",
+    api=api_model(optimizer="adam", beta2=-0.1),
+    api_error=ValueError,
+)
+case(
+    "epsilon-zero",
+    PARAMS,
+    "--epsilon 0 with Adam",
+    lambda d: ["train", "--optimizer", "adam", "--epsilon", "0"],
+    2,
+    "argument --epsilon: expected a finite number > 0",
+    api=api_model(optimizer="adam", epsilon=0.0),
+    api_error=ValueError,
+)
+case(
+    "patience-zero",
+    PARAMS,
+    "--patience 0",
+    lambda d: ["train", "--validation-fraction", "0.2", "--patience", "0"],
+    2,
+    "argument --patience: expected a whole number >= 1, got 0",
+    api=api_model(validation_fraction=0.5, patience=0),
+    api_error=ValueError,
+)
+case(
+    "patience-without-validation",
+    PARAMS,
+    "--patience without a validation split to watch",
+    lambda d: ["train", "--patience", "5"],
+    2,
+    "patience needs a validation split to watch: set --validation-fraction",
+    api=api_model(patience=5),
+    api_error=ValueError,
+)
+case(
+    "lbfgs-mini-batch",
+    PARAMS,
+    "--solver lbfgs with --batch-size",
+    lambda d: ["train", "--solver", "lbfgs", "--batch-size", "32"],
+    2,
+    "solver lbfgs uses every training example at each step: drop --batch-size",
+    api=api_model(solver="lbfgs", batch_size=32),
+    api_error=ValueError,
+)
 case(
     "iterations-zero",
     PARAMS,

@@ -24,11 +24,18 @@ from logistic_neuron.cli.options import (
     add_renamed,
 )
 from logistic_neuron.cli.progress import ProgressBar
+from logistic_neuron.cli.training_options import (
+    add_training_options,
+    given_options,
+    options_from_args,
+)
 from logistic_neuron.data.dataset import Dataset
-from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
+from logistic_neuron.engines.resolver import ENGINES, engine_that_runs, fit
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
+from logistic_neuron.neuron.descent import DescentResult
 from logistic_neuron.neuron.optimization import OptimizationResult, Progress
+from logistic_neuron.neuron.training_options import TrainingOptions
 from logistic_neuron.storage.atomic import check_output_folder
 from logistic_neuron.storage.checkpoint import (
     Checkpoint,
@@ -77,6 +84,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=ENGINES,
         help="how to run gradient descent (default auto: the fastest for the data)",
     )
+    add_training_options(parser)
     add_record_every(
         parser, default=None, what="record (and print) the cost every N iterations (default 100)"
     )
@@ -123,14 +131,30 @@ def resolve_settings(args: argparse.Namespace) -> tuple[dict[str, Any], Checkpoi
             for name, default in {**DATA_DEFAULTS, **TRAINING_DEFAULTS}.items()
         }
         return settings, None
-    given = [name for name in names if getattr(args, name) is not None]
+    given = ["--" + name.replace("_", "-") for name in names if getattr(args, name) is not None]
+    given += given_options(args)
     if given:
-        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        options = ", ".join(given)
         raise UsageError(
             f"--resume continues the run with the settings it was started with; drop {options}"
         )
     checkpoint = load_checkpoint(args.resume)
     return dict(checkpoint.settings), checkpoint
+
+
+def training_options(
+    args: argparse.Namespace, settings: dict[str, Any], checkpoint: Checkpoint | None
+) -> TrainingOptions:
+    """The run's options: from the command line, or as recorded in the checkpoint."""
+    if checkpoint is None:
+        return options_from_args(args, settings["seed"])
+    record = settings.get("options")
+    if record is None:
+        return TrainingOptions()
+    try:
+        return TrainingOptions.from_record(record)
+    except ValueError as exc:
+        raise DataError(f"the checkpoint {args.resume} records invalid options: {exc}") from None
 
 
 class CheckpointWriter:
@@ -160,6 +184,8 @@ class CheckpointWriter:
                 data_fingerprint=self.data_fingerprint,
                 # The dual engine resumes from its coefficients (w = X alpha), bit for bit.
                 alpha=getattr(progress, "alpha", None),
+                # The general loop resumes from its optimiser state and shuffling generator.
+                state=progress.state,
             ),
             self.path,
         )
@@ -167,10 +193,42 @@ class CheckpointWriter:
         self.identity = file_identity(self.path)
 
 
+def run_record(result: OptimizationResult) -> dict[str, Any] | None:
+    """What a run beyond plain gradient descent did, for the model file (None otherwise)."""
+    if not isinstance(result, DescentResult):
+        return None
+    validation = result.validation
+    record: dict[str, Any] = {
+        "m_validation": 0 if result.validation_indices is None else len(result.validation_indices),
+        "validation_accuracy": None,
+        "validation_cost": None,
+        "best_iteration": result.best_iteration,
+        "iterations_run": result.iterations_run,
+        "stopped_early": result.stopped_early,
+        "converged": result.converged,
+        "validation": None,
+    }
+    if validation is not None and validation.costs:
+        # The scores of the parameters the model keeps: the best ones, or the last.
+        index = validation.best_index if result.best_iteration is not None else -1
+        record["validation_accuracy"] = validation.accuracies[index]
+        record["validation_cost"] = validation.costs[index]
+        record["validation"] = {
+            "monitor": validation.monitor,
+            "costs": list(validation.costs),
+            "accuracies": list(validation.accuracies),
+            "iterations": list(validation.iterations),
+            "best_index": validation.best_index,
+            "best_b": validation.b,
+        }
+    return record
+
+
 def build_model(
     result: OptimizationResult, dataset: Dataset, dtype: str, engine: str
 ) -> TrainedModel:
     """Evaluate a training result on both splits and package it as a model."""
+    general = result if isinstance(result, DescentResult) else None
     return package_model(
         result.w,
         result.b,
@@ -181,6 +239,9 @@ def build_model(
         costs=tuple(result.costs),
         record_every=result.record_every,
         engine=engine,
+        options=general.options.record() if general is not None else None,
+        run=run_record(result),
+        train_indices=general.train_indices if general is not None else None,
     )
 
 
@@ -221,6 +282,9 @@ def run(args: argparse.Namespace) -> int:
     """Train (or resume), evaluate, save, report."""
     model_path = check_output_folder(args.out)
     settings, checkpoint = resolve_settings(args)
+    options = training_options(args, settings, checkpoint)
+    if checkpoint is None and not options.is_plain:
+        settings["options"] = options.record()
     checkpoint_every = args.checkpoint_every
     checkpoint_path = Path(args.checkpoint) if args.checkpoint else checkpoint_path_for(model_path)
     if checkpoint is not None and args.checkpoint is None:
@@ -259,7 +323,9 @@ def run(args: argparse.Namespace) -> int:
             writer(progress)
 
     resume: dict[str, Any] = {}
-    if checkpoint is not None:
+    if checkpoint is not None and checkpoint.state is not None:
+        resume = {"resume": checkpoint.state}
+    elif checkpoint is not None:
         resume = {
             "w": checkpoint.w,
             "b": checkpoint.b,
@@ -268,6 +334,7 @@ def run(args: argparse.Namespace) -> int:
         }
         if checkpoint.alpha is not None:
             resume["alpha"] = checkpoint.alpha
+    if checkpoint is not None:
         printer.replay(checkpoint.costs)
         if not args.json:
             print(
@@ -283,6 +350,7 @@ def run(args: argparse.Namespace) -> int:
             engine=settings["engine"],
             record_every=settings["record_every"],
             callback=callback,
+            options=options,
             **resume,
         )
     except KeyboardInterrupt:
@@ -297,8 +365,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     # Record the engine that really ran ("auto" resolved), as the model's provenance.
-    engine = resolve_engine(
-        dataset.train.pixels(), settings["dtype"], settings["iterations"], settings["engine"]
+    engine = engine_that_runs(
+        dataset.train.pixels(),
+        settings["dtype"],
+        settings["iterations"],
+        settings["engine"],
+        options,
     )
     trained = build_model(result, dataset, settings["dtype"], engine)
     save_model(trained, model_path)
@@ -325,12 +397,38 @@ def run(args: argparse.Namespace) -> int:
                 "test_data": dataset.test_source,
                 "model_path": str(Path(model_path)),
                 "plots": plots,
+                "engine": trained.engine,
+                "options": trained.options,
+                "run": trained.run,
             }
         )
     else:
         print(f"train accuracy: {trained.train_accuracy} %")
         print(f"test accuracy: {trained.test_accuracy} %")
+        for line in run_summary(trained):
+            print(line)
         print(f"model saved to {model_path}")
         for plot in plots:
             print(f"picture saved to {plot}")
     return 0
+
+
+def run_summary(trained: TrainedModel) -> list[str]:
+    """Lines about what a run beyond plain gradient descent did (none for the course's run)."""
+    run = trained.run
+    if run is None:
+        return []
+    lines = []
+    if trained.options and trained.options.get("solver") == "lbfgs":
+        state = "converged" if run["converged"] else "stopped at its iteration limit"
+        lines.append(f"L-BFGS {state} after {run['iterations_run']} iterations")
+    if run["validation_accuracy"] is not None:
+        lines.append(
+            f"validation accuracy: {run['validation_accuracy']} % "
+            f"({run['m_validation']} examples held out of the training data)"
+        )
+    if run["best_iteration"] is not None:
+        lines.append(f"kept the parameters of iteration {run['best_iteration']} (best validation)")
+    if run["stopped_early"]:
+        lines.append(f"stopped early at iteration {run['iterations_run']}")
+    return lines

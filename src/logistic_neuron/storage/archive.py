@@ -94,12 +94,17 @@ ALLOWED_DTYPES = frozenset({"<f8", "<f4", "|u1", "<i8"})
 
 
 def _check_entries(
-    archive: zipfile.ZipFile, names: tuple[str, ...], fail: Fail
+    archive: zipfile.ZipFile, names: tuple[str, ...], fail: Fail, optional: tuple[str, ...] = ()
 ) -> dict[str, zipfile.ZipInfo]:
-    """Check the archive's directory (count, names, flags, methods) before inflating anything."""
+    """Check the archive's directory (count, names, flags, methods) before inflating anything.
+
+    It must hold every one of ``names`` and ``metadata``, and may hold any of ``optional``.
+    """
     infos = archive.infolist()
     expected = sorted(f"{k}.npy" for k in (*names, "metadata"))
-    if len(infos) != len(expected) or sorted(i.filename for i in infos) != expected:
+    allowed = {*expected, *(f"{k}.npy" for k in optional)}
+    present = [i.filename for i in infos]
+    if len(infos) > len(allowed) or not set(expected) <= set(present) <= allowed:
         found = sorted(i.filename for i in infos[: len(expected) + 3])
         shown = ", ".join(json.dumps(f)[1:-1] for f in found) or "nothing"
         if len(infos) > len(found):
@@ -169,7 +174,7 @@ def _parse_npy(data: bytes, name: str, fail: Fail) -> np.ndarray:
 
 
 def _read_members(
-    path: Path, names: tuple[str, ...], fail: Fail, what: str
+    path: Path, names: tuple[str, ...], fail: Fail, what: str, optional: tuple[str, ...] = ()
 ) -> tuple[dict[str, np.ndarray], Any]:
     """The archive's arrays and its parsed (not yet validated) metadata, in bounded memory."""
     with open_regular(path, what, ModelFileError) as handle:
@@ -183,7 +188,7 @@ def _read_members(
         handle.seek(0)
         try:
             with zipfile.ZipFile(handle) as archive:
-                infos = _check_entries(archive, names, fail)
+                infos = _check_entries(archive, names, fail, optional)
                 raw = _read_bounded(
                     archive, infos["metadata.npy"], MAX_METADATA_BYTES + NPY_HEADER_BYTES, fail
                 )
@@ -194,7 +199,7 @@ def _read_members(
                 # No array is larger than w, whose size the metadata declares (bounded).
                 limit = array_limit(meta)
                 arrays = {}
-                for key in names:
+                for key in (*names, *(k for k in optional if f"{k}.npy" in infos)):
                     member = f"{key}.npy"
                     data = _read_bounded(archive, infos[member], limit, fail)
                     arrays[key] = _parse_npy(data, member, fail)
@@ -223,6 +228,7 @@ def read_archive(
     format_name: str,
     format_version: int,
     what: str,
+    optional: tuple[str, ...] = (),
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read and check an archive: its members, format, version and checksum.
 
@@ -230,6 +236,7 @@ def read_archive(
     ----------
     path : the file
     names : the arrays it must hold besides ``metadata``
+    optional : arrays it may hold as well (optimiser state in checkpoints)
     format_name, format_version : what its metadata must declare
     what : how to call the file in messages (``"model file"``)
 
@@ -248,7 +255,7 @@ def read_archive(
     def fail(reason: str) -> ModelFileError:
         return ModelFileError(f"{file} is not a valid logistic-neuron {what}: {reason}")
 
-    members, meta = _read_members(file, names, fail, what)
+    members, meta = _read_members(file, names, fail, what, optional)
     if not isinstance(meta, dict) or meta.get("format") != format_name:
         raise fail(f"its metadata does not name the {format_name!r} format")
     version = meta.get("format_version")

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from logistic_neuron.data.dataset import Split
 from logistic_neuron.errors import ModelFileError
 from logistic_neuron.neuron.backend import np
+from logistic_neuron.neuron.descent import DescentState
+from logistic_neuron.neuron.early_stopping import KeepBest
+from logistic_neuron.neuron.optimizers import OptimizerState
 from logistic_neuron.storage.archive import Fields, read_archive, write_archive
 from logistic_neuron.storage.schema import CHECKPOINT_SCHEMA, validate
 
@@ -59,6 +62,10 @@ class Checkpoint:
     alpha : ndarray, shape (m,), or None
         The dual engine's coefficients (float64) after ``iteration`` steps:
         a dual run resumes from them bit for bit. None for the other engines.
+    state : DescentState or None
+        For runs of the general loop (optimisers, mini-batches, validation):
+        moments, step count, shuffling generator and validation history, so
+        that the resumed run is bit for bit the uninterrupted one.
     """
 
     w: np.ndarray
@@ -68,6 +75,109 @@ class Checkpoint:
     settings: dict[str, Any]
     data_fingerprint: str
     alpha: np.ndarray | None = None
+    state: DescentState | None = None
+
+
+#: Arrays a checkpoint of the general loop may add: the optimiser's moments and
+#: the best parameters kept so far.
+STATE_ARRAYS = ("v_w", "s_w", "best_w")
+
+
+def _state_record(state: DescentState) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The optimiser/validation state as JSON metadata and arrays."""
+    moments = state.optimizer
+    arrays = {}
+    if moments.v_w is not None:
+        arrays["v_w"] = np.asarray(moments.v_w)
+    if moments.s_w is not None:
+        arrays["s_w"] = np.asarray(moments.s_w)
+    generator = None
+    if state.generator is not None:
+        generator = dict(state.generator)
+        generator["state"] = format(state.generator["state"]["state"], "x")
+        generator["inc"] = format(state.generator["state"]["inc"], "x")
+    validation = None
+    if state.validation is not None:
+        keep = state.validation
+        validation = {
+            "monitor": keep.monitor,
+            "costs": list(keep.costs),
+            "accuracies": list(keep.accuracies),
+            "iterations": list(keep.iterations),
+            "best_index": keep.best_index,
+            "best_b": keep.b,
+        }
+        if keep.w is not None:
+            arrays["best_w"] = np.asarray(keep.w)
+    record = {
+        "v_b": moments.v_b,
+        "s_b": moments.s_b,
+        "t": moments.t,
+        "generator": generator,
+        "validation": validation,
+    }
+    return record, arrays
+
+
+def _state_from_record(
+    record: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    checkpoint: Checkpoint,
+    fields: Fields,
+) -> DescentState:
+    """Rebuild the loop's state; every array must match ``w``'s shape and dtype."""
+    for key in STATE_ARRAYS:
+        if key in arrays:
+            array = arrays[key]
+            if array.shape != checkpoint.w.shape or array.dtype != checkpoint.w.dtype:
+                raise fields.fail(f"its {key} does not have the shape and dtype of its weights")
+            if not np.all(np.isfinite(array)):
+                raise fields.fail(f"its {key} is not finite")
+    generator = None
+    if record["generator"] is not None:
+        raw = record["generator"]
+        try:
+            state, inc = int(raw["state"], 16), int(raw["inc"], 16)
+        except ValueError:
+            raise fields.fail("its shuffling generator state is not hexadecimal") from None
+        generator = {
+            "bit_generator": raw["bit_generator"],
+            "state": {"state": state, "inc": inc},
+            "has_uint32": raw["has_uint32"],
+            "uinteger": raw["uinteger"],
+        }
+    validation = None
+    if record["validation"] is not None:
+        v = record["validation"]
+        count = len(v["costs"])
+        if len(v["accuracies"]) != count or len(v["iterations"]) != count:
+            raise fields.fail("its validation history has lists of different lengths")
+        if not -1 <= v["best_index"] < count or (v["best_index"] >= 0) != ("best_w" in arrays):
+            raise fields.fail("its best validation parameters do not fit its history")
+        validation = KeepBest(
+            monitor=v["monitor"],
+            costs=v["costs"],
+            accuracies=v["accuracies"],
+            iterations=v["iterations"],
+            best_index=v["best_index"],
+            w=arrays.get("best_w"),
+            b=v["best_b"],
+        )
+    return DescentState(
+        iteration=checkpoint.iteration,
+        w=checkpoint.w,
+        b=checkpoint.b,
+        costs=checkpoint.costs,
+        optimizer=OptimizerState(
+            v_w=arrays.get("v_w"),
+            v_b=record["v_b"],
+            s_w=arrays.get("s_w"),
+            s_b=record["s_b"],
+            t=record["t"],
+        ),
+        generator=generator,
+        validation=validation,
+    )
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Path:
@@ -88,6 +198,9 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Pat
         "b": np.asarray(checkpoint.b, dtype=np.float64),
         "alpha": np.asarray(alpha, dtype=np.float64).reshape(-1),
     }
+    if checkpoint.state is not None:
+        metadata["optimizer_state"], extra = _state_record(checkpoint.state)
+        arrays.update(extra)
     return write_archive(path, arrays, metadata)
 
 
@@ -111,6 +224,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         format_name=FORMAT,
         format_version=FORMAT_VERSION,
         what="checkpoint",
+        optional=STATE_ARRAYS,
     )
     fields = Fields(file, "checkpoint")
     meta = validate(raw, CHECKPOINT_SCHEMA, fields.fail)
@@ -133,7 +247,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         -iteration // settings["record_every"]
     ):
         raise fields.fail("its iteration count and recorded costs do not fit its settings")
-    return Checkpoint(
+    checkpoint = Checkpoint(
         w=w,
         b=float(b),
         iteration=iteration,
@@ -142,6 +256,12 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         data_fingerprint=meta["data_fingerprint"],
         alpha=alpha if alpha.size else None,
     )
+    if meta["optimizer_state"] is None:
+        if any(key in arrays for key in STATE_ARRAYS):
+            raise fields.fail("it holds optimiser arrays but no optimiser state")
+        return checkpoint
+    state = _state_from_record(meta["optimizer_state"], arrays, checkpoint, fields)
+    return replace(checkpoint, state=state)
 
 
 def _is_model_file(path: Path) -> bool:

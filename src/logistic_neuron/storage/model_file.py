@@ -91,6 +91,13 @@ class TrainedModel:
     data : DataRecord
     engine : str
         How gradient descent ran.
+    options : dict or None
+        Training options beyond plain gradient descent
+        (:meth:`~logistic_neuron.neuron.training_options.TrainingOptions.record`);
+        None for the course's run (and then absent from the file).
+    run : dict or None
+        What such a run did: validation examples held out, validation accuracy
+        and cost of the kept parameters, best iteration, iterations run, early stop.
     """
 
     w: np.ndarray
@@ -108,6 +115,8 @@ class TrainedModel:
     data: DataRecord
     engine: str = "reference"
     preprocessing: dict[str, str] = field(default_factory=lambda: dict(PREPROCESSING))
+    options: dict[str, Any] | None = None
+    run: dict[str, Any] | None = None
 
     @property
     def n_x(self) -> int:
@@ -159,6 +168,9 @@ def package_model(
     costs: Sequence[float],
     record_every: int,
     engine: str,
+    options: dict[str, Any] | None = None,
+    run: dict[str, Any] | None = None,
+    train_indices: Any = None,
 ) -> TrainedModel:
     """Score learned parameters on both splits of ``dataset`` and package them as a model.
 
@@ -178,6 +190,11 @@ def package_model(
     record_every : int
     engine : str
         The engine that ran.
+    options, run : dict or None
+        See :class:`TrainedModel`.
+    train_indices : array of int, optional
+        The training examples really trained on (the others were held out for
+        validation): the training accuracy is measured on them only.
 
     Returns
     -------
@@ -186,7 +203,8 @@ def package_model(
     from logistic_neuron.neuron.prediction import accuracy, predict
 
     weights = np.asarray(w)
-    train_pred = predict(weights, b, dataset.train.X(dtype))
+    train = dataset.train if train_indices is None else dataset.train.subset(train_indices)
+    train_pred = predict(weights, b, train.X(dtype))
     test_pred = predict(weights, b, dataset.test.X(dtype))
     return TrainedModel(
         w=weights,
@@ -199,7 +217,7 @@ def package_model(
         num_iterations=num_iterations,
         costs=tuple(costs),
         record_every=record_every,
-        train_accuracy=accuracy(train_pred, dataset.train.Y()),
+        train_accuracy=accuracy(train_pred, train.Y()),
         test_accuracy=accuracy(test_pred, dataset.test.Y()),
         data=DataRecord(
             source=dataset.source,
@@ -210,13 +228,15 @@ def package_model(
             test_fraction=dataset.test_fraction,
         ),
         engine=engine,
+        options=options,
+        run=run,
     )
 
 
 def _metadata_of(model: TrainedModel) -> dict[str, Any]:
     from logistic_neuron.version import __version__
 
-    return {
+    meta: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "library_version": __version__,
@@ -246,6 +266,13 @@ def _metadata_of(model: TrainedModel) -> dict[str, Any]:
             },
         },
     }
+    # Only runs beyond plain gradient descent carry these: the course's run
+    # writes exactly the bytes it always did.
+    if model.options is not None:
+        meta["hyperparameters"]["options"] = dict(model.options)
+    if model.run is not None:
+        meta["training"]["run"] = dict(model.run)
+    return meta
 
 
 def _arrays_of(model: TrainedModel) -> dict[str, np.ndarray]:
@@ -348,4 +375,18 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
         ),
         engine=hyper["engine"],
         preprocessing=dict(PREPROCESSING),
+        options=_checked_options(hyper["options"], fields),
+        run=training["run"],
     )
+
+
+def _checked_options(record: dict[str, Any] | None, fields: Any) -> dict[str, Any] | None:
+    """Training options as recorded, after the same checks training applies."""
+    if record is None:
+        return None
+    from logistic_neuron.neuron.training_options import TrainingOptions
+
+    try:
+        return TrainingOptions.from_record(record).record()
+    except ValueError as exc:
+        raise fields.fail(f"its training options are invalid: {exc}") from None

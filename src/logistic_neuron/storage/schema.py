@@ -295,6 +295,90 @@ _COUNT = Int(minimum=1, maximum=MAX_ITERATIONS)
 _SIDE = Int(minimum=1, maximum=MAX_IMAGE_SIDE)
 _CHECKSUM = Str(max_length=64)
 
+#: Training options beyond plain gradient descent
+#: (:class:`logistic_neuron.neuron.training_options.TrainingOptions`; its own
+#: checks run after these).
+OPTIONS_SCHEMA = Obj(
+    fields={
+        "optimizer": Str(choices=("gd", "momentum", "rmsprop", "adam")),
+        "beta1": Float(minimum=0.0, maximum=1.0),
+        "beta2": Float(minimum=0.0, maximum=1.0),
+        "epsilon": Float(positive=True),
+        "batch_size": Int(minimum=1, maximum=MAX_EXAMPLES, nullable=True),
+        "lambd": Float(minimum=0.0),
+        "decay_rate": Float(minimum=0.0),
+        "decay_interval": Int(minimum=1, nullable=True),
+        "seed": Int(maximum=2**63 - 1),
+        "validation_fraction": Float(minimum=0.0, maximum=1.0),
+        "patience": Int(minimum=1, nullable=True),
+        "monitor": Str(choices=("cost", "accuracy")),
+        "keep_best": Bool(),
+        "solver": Str(choices=("descent", "lbfgs")),
+        "tol": Float(positive=True),
+    },
+    optional=True,
+    nullable=True,
+    default=None,
+)
+
+#: The validation history of a run with a validation split.
+VALIDATION_SCHEMA = Obj(
+    fields={
+        "monitor": Str(choices=("cost", "accuracy")),
+        "costs": List(item=Float(minimum=0.0)),
+        "accuracies": List(item=Float(minimum=0.0, maximum=100.0)),
+        "iterations": List(item=Int(maximum=MAX_ITERATIONS)),
+        "best_index": Int(minimum=-1, maximum=MAX_RECORDED_COSTS),
+        "best_b": Float(),
+    },
+    optional=True,
+    nullable=True,
+    default=None,
+)
+
+#: A model file's summary of its run beyond plain gradient descent.
+RUN_SCHEMA = Obj(
+    fields={
+        "m_validation": Int(maximum=MAX_EXAMPLES),
+        "validation_accuracy": Float(minimum=0.0, maximum=100.0, nullable=True),
+        "validation_cost": Float(minimum=0.0, nullable=True),
+        "best_iteration": Int(maximum=MAX_ITERATIONS, nullable=True),
+        "iterations_run": Int(maximum=MAX_ITERATIONS),
+        "stopped_early": Bool(),
+        "converged": Bool(),
+        "validation": VALIDATION_SCHEMA,
+    },
+    optional=True,
+    nullable=True,
+    default=None,
+)
+
+#: A checkpoint's optimiser state (moments ``v_w``/``s_w`` are arrays of the archive).
+OPTIMIZER_STATE_SCHEMA = Obj(
+    fields={
+        "v_b": Float(),
+        "s_b": Float(minimum=0.0),
+        "t": Int(maximum=2**62),
+        "generator": Obj(
+            fields={
+                "bit_generator": Str(choices=("PCG64",)),
+                # 128-bit numbers, as hexadecimal text (JSON numbers that long are refused).
+                "state": Str(max_length=40),
+                "inc": Str(max_length=40),
+                "has_uint32": Int(maximum=1),
+                "uinteger": Int(maximum=2**32 - 1),
+            },
+            optional=True,
+            nullable=True,
+            default=None,
+        ),
+        "validation": VALIDATION_SCHEMA,
+    },
+    optional=True,
+    nullable=True,
+    default=None,
+)
+
 #: Fields of a model file's metadata (:mod:`logistic_neuron.storage.model_file`).
 MODEL_SCHEMA = Obj(
     fields={
@@ -319,6 +403,7 @@ MODEL_SCHEMA = Obj(
                 "num_iterations": _COUNT,
                 "record_every": _COUNT,
                 "engine": Str(max_length=64),
+                "options": OPTIONS_SCHEMA,
             }
         ),
         "training": Obj(
@@ -326,6 +411,7 @@ MODEL_SCHEMA = Obj(
                 "costs": List(item=Float(minimum=0.0)),
                 "train_accuracy": Float(minimum=0.0, maximum=100.0),
                 "test_accuracy": Float(minimum=0.0, maximum=100.0),
+                "run": RUN_SCHEMA,
                 "data": Obj(
                     fields={
                         "source": Str(),
@@ -361,6 +447,7 @@ SETTINGS_SCHEMA = Obj(
         "dtype": Str(choices=("float64", "float32"), optional=True, default="float64"),
         "engine": Str(max_length=64, optional=True, default="auto"),
         "record_every": _COUNT,
+        "options": OPTIONS_SCHEMA,
     }
 )
 
@@ -376,6 +463,7 @@ CHECKPOINT_SCHEMA = Obj(
         "costs": List(item=Float(minimum=0.0)),
         "settings": SETTINGS_SCHEMA,
         "data_fingerprint": Str(max_length=64),
+        "optimizer_state": OPTIMIZER_STATE_SCHEMA,
     }
 )
 
