@@ -31,6 +31,17 @@ def rgb_model(tmp_path_factory) -> Path:
     return colour_model(tmp_path_factory.mktemp("colour"))
 
 
+@pytest.fixture(scope="module")
+def cat_model(tmp_path_factory, course_data_dir) -> Path:
+    """A model of the course's cat data (skips when the course's files are absent)."""
+    return train_small_model(
+        tmp_path_factory.mktemp("cat") / "cat.npz",
+        str(course_data_dir / "train_catvnoncat.h5"),
+        iterations=300,
+        test=str(course_data_dir / "test_catvnoncat.h5"),
+    )
+
+
 def make_client(model: Path | None, tmp_path: Path, **settings) -> TestClient:
     app = create_app(ServerSettings(model_path=model, model_dir=tmp_path, **settings))
     return TestClient(app)
@@ -115,7 +126,7 @@ def test_without_a_model_the_page_asks_for_training(tmp_path):
 # --- predictions: identical to predict --json ---------------------------------------------
 
 
-@pytest.mark.parametrize("model_name", ["faces_model", "rgb_model"])
+@pytest.mark.parametrize("model_name", ["faces_model", "rgb_model", "cat_model"])
 def test_predict_equals_the_command_line(model_name, request, tmp_path, capsys):
     model = request.getfixturevalue(model_name)
     files = {
@@ -210,7 +221,8 @@ def test_training_streams_the_curve_and_leaves_a_model_to_predict_with(tmp_path,
     with make_client(None, tmp_path) as client:
         info = client.get("/api/train").json()
         assert [c["id"] for c in info["choices"]] == ["faces"]
-        assert info["defaults"] == {"learning_rate": 0.005, "iterations": 2000}
+        assert info["defaults"] == {"learning_rate": 0.005, "iterations": 2000, "optimizer": "gd"}
+        assert [o["id"] for o in info["optimizers"]] == ["gd", "momentum", "rmsprop", "adam"]
         assert info["job"] is None
         answer = client.post(
             "/api/train", json={"data": "faces", "learning_rate": 0.01, "iterations": 400}
@@ -310,6 +322,24 @@ def test_a_diverging_run_fails_with_a_message_and_the_server_goes_on(tmp_path):
         assert "learning rate 100" in events[-1]["message"]
         assert client.get("/api/model").json()["loaded"] is False
         assert client.get("/api/train").json()["job"]["state"] == "failed"
+
+
+def test_the_optimiser_can_be_chosen(tmp_path):
+    with make_client(None, tmp_path) as client:
+        answer = client.post(
+            "/api/train",
+            json={"data": "faces", "learning_rate": 0.01, "iterations": 200, "optimizer": "adam"},
+        )
+        assert answer.status_code == 202 and answer.json()["job"]["optimizer"] == "adam"
+        events = read_events(client, answer.json()["job"]["id"])
+        assert events[1]["optimizer"] == "adam" and events[-1]["type"] == "finished"
+        costs = [e["cost"] for e in events if e["type"] == "progress"]
+        assert costs[-1] < costs[0]
+        bad = client.post(
+            "/api/train",
+            json={"data": "faces", "learning_rate": 0.01, "iterations": 9, "optimizer": "sgd!"},
+        )
+        assert bad.status_code == 400 and "unknown optimizer 'sgd!'" in bad.json()["error"]
 
 
 def test_a_data_set_given_on_the_command_line_is_offered_by_id(tmp_path):

@@ -8,7 +8,8 @@
 ``POST /api/predict``        multipart field ``image`` (one or more photos): label and
                              probability per photo, as ``predict --json``, plus pictures
 ``GET /api/train``           the data sets the page may train on, defaults, the current run
-``POST /api/train``          start a run (JSON: ``data``, ``learning_rate``, ``iterations``);
+``POST /api/train``          start a run (JSON: ``data``, ``learning_rate``, ``iterations``,
+                             ``optimizer``);
                              202, or 409 while another run is going
 ``GET /api/train/events``    the run's events as server-sent events
 ``POST /api/train/stop``     stop the run
@@ -50,7 +51,7 @@ from logistic_neuron.storage.model_file import TrainedModel, load_model, save_mo
 from logistic_neuron.version import __version__
 from logistic_neuron.web.limits import BodyLimitMiddleware, BodyTooLarge, describe_bytes
 from logistic_neuron.web.pictures import weight_pictures
-from logistic_neuron.web.settings import TRAINING_DEFAULTS, ServerSettings
+from logistic_neuron.web.settings import OPTIMIZER_LABELS, TRAINING_DEFAULTS, ServerSettings
 from logistic_neuron.web.training import (
     TrainingBusy,
     TrainingRequestError,
@@ -238,6 +239,7 @@ def create_app(settings: ServerSettings) -> Starlette:
         return JSONResponse(
             {
                 "choices": [{"id": c.id, "label": c.label} for c in settings.choices],
+                "optimizers": [{"id": k, "label": v} for k, v in OPTIMIZER_LABELS.items()],
                 "defaults": TRAINING_DEFAULTS,
                 "job": job.summary() if job is not None else None,
                 "model_dir": str(settings.model_dir),

@@ -24,7 +24,15 @@ MAX_ITERATIONS = 100_000
 MAX_LEARNING_RATE = 100.0
 
 #: Training settings the page starts with (the course's classic run).
-TRAINING_DEFAULTS: dict[str, Any] = {"learning_rate": 0.005, "iterations": 2000}
+TRAINING_DEFAULTS: dict[str, Any] = {"learning_rate": 0.005, "iterations": 2000, "optimizer": "gd"}
+
+#: The optimisers the page offers (ids of :data:`logistic_neuron.neuron.optimizers.OPTIMIZERS`).
+OPTIMIZER_LABELS = {
+    "gd": "gradient descent (the course)",
+    "momentum": "momentum",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from logistic_neuron.data.dataset import Dataset
-from logistic_neuron.engines.resolver import fit, resolve_engine
+from logistic_neuron.engines.resolver import engine_that_runs, fit
 from logistic_neuron.errors import LogisticNeuronError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.optimization import CostRoseWarning, Progress
+from logistic_neuron.neuron.optimizers import OPTIMIZERS
 from logistic_neuron.neuron.prediction import accuracy, predict
+from logistic_neuron.neuron.training_options import TrainingOptions
 from logistic_neuron.storage.model_file import TrainedModel, package_model
 from logistic_neuron.web.settings import MAX_ITERATIONS, MAX_LEARNING_RATE, DataChoice
 
@@ -73,7 +75,13 @@ class RunRequest:
     choice: DataChoice
     learning_rate: float
     iterations: int
+    optimizer: str = "gd"
     dtype: str = "float64"
+
+    @property
+    def options(self) -> TrainingOptions | None:
+        """The training options beyond plain gradient descent (None for the course's)."""
+        return None if self.optimizer == "gd" else TrainingOptions(optimizer=self.optimizer)
 
     @property
     def record_every(self) -> int:
@@ -108,7 +116,12 @@ def parse_request(document: Any, find: Callable[[Any], DataChoice | None]) -> Ru
         raise TrainingRequestError(
             f"iterations must be between 1 and {MAX_ITERATIONS:,}, got {iterations}"
         )
-    return RunRequest(choice, float(rate), iterations)
+    optimizer = document.get("optimizer", "gd")
+    if optimizer not in OPTIMIZERS:
+        raise TrainingRequestError(
+            f"unknown optimizer {str(optimizer)[:40]!r}: use one of {', '.join(OPTIMIZERS)}"
+        )
+    return RunRequest(choice, float(rate), iterations, optimizer)
 
 
 class TrainingJob:
@@ -168,6 +181,7 @@ class TrainingJob:
             "data": self.request.choice.id,
             "learning_rate": self.request.learning_rate,
             "iterations": self.request.iterations,
+            "optimizer": self.request.optimizer,
         }
 
     # --- control ---------------------------------------------------------------------
@@ -192,7 +206,9 @@ class TrainingJob:
             self._emit("loading", data=request.choice.label)
             dataset = self._load(request.choice)
             pixels = dataset.train.pixels()
-            engine = resolve_engine(pixels, request.dtype, request.iterations, "auto")
+            engine = engine_that_runs(
+                pixels, request.dtype, request.iterations, "auto", request.options
+            )
             self._emit(
                 "started",
                 data=request.choice.label,
@@ -203,6 +219,7 @@ class TrainingJob:
                 engine=engine,
                 iterations=request.iterations,
                 learning_rate=request.learning_rate,
+                optimizer=request.optimizer,
                 record_every=request.record_every,
             )
             self._train(dataset, pixels, engine)
@@ -265,35 +282,28 @@ class TrainingJob:
                 engine=engine,
                 record_every=request.record_every,
                 callback=callback,
+                options=request.options,
             )
+            kind, w, b = "finished", result.w, result.b
+            done, costs = result.num_iterations, tuple(result.costs)
         except _StopRequested as stop:
+            # The weights reached so far make the model: a stopped run is still worth trying.
             progress = stop.progress
-            model = package_model(
-                np.array(progress.w),
-                progress.b,
-                dataset,
-                dtype=request.dtype,
-                learning_rate=request.learning_rate,
-                num_iterations=progress.iteration,
-                costs=progress.costs,
-                record_every=request.record_every,
-                engine=engine,
-            )
-            self._finish("stopped", model, time.perf_counter() - started)
-            return
+            kind, w, b = "stopped", np.array(progress.w), progress.b
+            done, costs = progress.iteration, progress.costs
         seconds = time.perf_counter() - started
         model = package_model(
-            result.w,
-            result.b,
+            w,
+            b,
             dataset,
             dtype=request.dtype,
-            learning_rate=result.learning_rate,
-            num_iterations=result.num_iterations,
-            costs=result.costs,
-            record_every=result.record_every,
+            learning_rate=request.learning_rate,
+            num_iterations=done,
+            costs=costs,
+            record_every=request.record_every,
             engine=engine,
         )
-        self._finish("finished", model, seconds)
+        self._finish(kind, model, seconds)
 
     def _finish(self, kind: str, model: TrainedModel, seconds: float) -> None:
         self.model = model

@@ -336,7 +336,8 @@ function follow(job) {
       run.iterations = event.iterations;
       $("engine").textContent = event.engine;
       $("train-status").textContent =
-        `Run ${job.id}: ${event.iterations} iterations at learning rate ${event.learning_rate} on ` +
+        `Run ${job.id}: ${event.iterations} iterations of ${event.optimizer} at learning rate ` +
+        `${event.learning_rate} on ` +
         `${event.m_train} training and ${event.m_test} test images (${event.classes.join(" / ")}).`;
     } else if (event.type === "progress") {
       run.costs.push({ iteration: event.iteration, cost: event.cost });
@@ -399,6 +400,7 @@ async function startTraining(event) {
     data: $("data-choice").value,
     learning_rate: Number($("learning-rate").value),
     iterations: Number($("iterations").value),
+    optimizer: $("optimizer").value,
   };
   $("train-status").dataset.state = "running";
   try {
@@ -461,6 +463,10 @@ async function setUpTraining() {
   for (const choice of info.choices) {
     select.appendChild(element("option", { value: choice.id, text: choice.label }));
   }
+  for (const optimizer of info.optimizers) {
+    $("optimizer").appendChild(element("option", { value: optimizer.id, text: optimizer.label }));
+  }
+  $("optimizer").value = info.defaults.optimizer;
   $("learning-rate").value = String(info.defaults.learning_rate);
   $("rate-slider").value = String(Math.log10(info.defaults.learning_rate));
   $("iterations").value = String(info.defaults.iterations);
