@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+# scikit-learn's check_array_api_input runs only when SciPy's array API support is
+# on, which SciPy reads once, at import: set it before anything imports SciPy, so
+# that check runs (tests/estimator) instead of being skipped.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 from pathlib import Path
 
 import pytest

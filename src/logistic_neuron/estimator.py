@@ -1,156 +1,297 @@
-"""A scikit-learn style estimator around the course's functions.
+"""The scikit-learn door: :class:`LogisticNeuronClassifier`.
 
-``LogisticNeuronClassifier`` takes data the scikit-learn way, one example per
-*row* (``X`` of shape ``(n_samples, n_features)``, ``y`` of shape
-``(n_samples,)``), and trains exactly the course's neuron on the transposed,
-column-per-example layout. It needs no scikit-learn, but follows its
-conventions (``get_params``/``set_params``, fitted attributes ending in ``_``),
-so it works inside scikit-learn pipelines and grid searches when that is installed.
+It takes data the scikit-learn way, one example per *row* (``X`` of shape
+``(n_samples, n_features)``, ``y`` of shape ``(n_samples,)``), validates it with
+scikit-learn's own ``validate_data`` (so errors read as scikit-learn's do), and
+trains exactly the course's neuron on the transposed, column-per-example layout
+through :func:`logistic_neuron.engines.resolver.fit`. It is a real scikit-learn
+estimator (``ClassifierMixin`` + ``BaseEstimator``): it works in ``Pipeline``,
+``GridSearchCV``, ``cross_val_score``, ``clone`` and pickle, and passes
+``sklearn.utils.estimator_checks.check_estimator``.
+
+scikit-learn is imported here and only here; ``import logistic_neuron`` loads
+this module lazily, on first use of the class, so the package and the command
+line start without it.
 """
 
 from __future__ import annotations
 
-import inspect
+import math
+from numbers import Integral, Real
 from typing import Any
 
-from logistic_neuron.engines.resolver import fit
-from logistic_neuron.neuron.activation import sigmoid
-from logistic_neuron.neuron.backend import np
-from logistic_neuron.neuron.prediction import THRESHOLD
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
+from logistic_neuron.engines.step_size import auto_learning_rate
+from logistic_neuron.neuron.activation import sigmoid, softplus
+from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
+from logistic_neuron.neuron.propagation import linear
 
 
-class LogisticNeuronClassifier:
+class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression as a neural network, trained by batch gradient descent.
+
+    The course's single sigmoid neuron, ``p = sigmoid(X w + b)``, trained on
+    the cross-entropy cost by ``num_iterations`` steps of gradient descent from
+    zeros. Binary only: ``y`` holds two classes, the larger (in sorted order) is
+    the positive one, as in scikit-learn.
+
+    uint8 features are read as pixels and scaled by 1/255 (as the course does),
+    at fit and at predict time; every other numeric dtype is used as it is.
 
     Parameters
     ----------
-    learning_rate : float
-        Step size ``alpha`` (default 0.005, the course's classic run).
-    num_iterations : int
-        Number of gradient steps (default 2000).
-    dtype : {"float64", "float32"}
-    engine : str
-        See :func:`logistic_neuron.engines.resolver.fit`.
-    record_every : int
-        Record the cost every this many iterations.
+    learning_rate : float or "auto", default="auto"
+        The step size ``alpha``. ``"auto"`` computes it from the training data
+        as ``4 m / lambda_max([X, 1]^T [X, 1])`` (an upper bound on that
+        eigenvalue when the data are large), which is ``1 / L`` for ``L`` the
+        largest curvature of the cost, bias included: with it every step
+        lowers the cost, whatever the scale of the features, so training never
+        diverges (see :mod:`logistic_neuron.engines.step_size`). The rate used
+        is in ``learning_rate_``. The course's functions keep the course's
+        explicit rates (``model(..., learning_rate=0.5)``).
+    num_iterations : int, default=2000
+        Number of gradient steps.
+    dtype : {"float64", "float32"}, default="float64"
+        Precision of the computation.
+    engine : {"auto", "reference", "numba", "numpy-blocked", "dual"}, default="auto"
+        How gradient descent runs (:func:`logistic_neuron.engines.resolver.fit`);
+        every engine gives the same model within rounding.
+    record_every : int, default=100
+        Record the cost every this many iterations (in ``costs_``).
+    warm_start : bool, default=False
+        When True and the estimator is fitted, ``fit`` starts from the current
+        ``coef_`` and ``intercept_`` instead of zeros (same classes and features
+        required) and runs ``num_iterations`` more steps.
 
     Attributes
     ----------
-    coef_ : ndarray, shape (1, n_features)
-        The learned ``w`` as a row.
-    intercept_ : ndarray, shape (1,)
-        The learned ``b``.
-    classes_ : ndarray, shape (2,)
+    classes_ : ndarray of shape (2,)
         Class labels; ``classes_[1]`` is the positive class (label 1).
-    costs_ : tuple of float
-        The recorded costs.
-    n_features_in_ : int
+    coef_ : ndarray of shape (1, n_features)
+        The learned ``w``, as a row.
+    intercept_ : ndarray of shape (1,)
+        The learned ``b``.
+    costs_ : list of float
+        The cost every ``record_every`` iterations of the last ``fit``, iteration 0 included.
+    learning_rate_ : float
+        The learning rate used (computed when ``learning_rate="auto"``).
+    engine_ : str
+        The engine that ran.
     n_iter_ : int
+        Gradient steps taken by the last ``fit``.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` had string column names (a pandas DataFrame).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), LogisticNeuronClassifier()).fit(X, y)
+    >>> round(clf.score(X, y), 2)
+    0.99
     """
+
+    # Fitted attributes (set by fit, absent before: check_is_fitted looks for them).
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    costs_: list[float]
+    learning_rate_: float
+    engine_: str
+    n_iter_: int
 
     def __init__(
         self,
-        learning_rate: float = 0.005,
+        learning_rate: float | str = "auto",
         num_iterations: int = 2000,
         dtype: str = "float64",
         engine: str = "auto",
         record_every: int = 100,
+        warm_start: bool = False,
     ) -> None:
         self.learning_rate = learning_rate
         self.num_iterations = num_iterations
         self.dtype = dtype
         self.engine = engine
         self.record_every = record_every
+        self.warm_start = warm_start
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor's parameters, as scikit-learn expects."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {name: getattr(self, name) for name in names}
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # One neuron, one probability: binary classification only.
+        tags.classifier_tags.multi_class = False
+        return tags
 
-    def set_params(self, **params: Any) -> LogisticNeuronClassifier:
-        """Set constructor parameters; unknown names raise ``ValueError``."""
-        valid = self.get_params()
-        for name, value in params.items():
-            if name not in valid:
-                raise ValueError(f"unknown parameter {name!r}: use one of {', '.join(valid)}")
-            setattr(self, name, value)
-        return self
+    # --- checks -------------------------------------------------------------------------------
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    def _rows(self, X: Any) -> np.ndarray:
-        rows = np.asarray(X)
-        if rows.ndim != 2:
+    def _check_params(self) -> None:
+        rate = self.learning_rate
+        if not (rate == "auto" if isinstance(rate, str) else _positive_number(rate)):
             raise ValueError(
-                f"X must have shape (n_samples, n_features), got {rows.shape}; "
-                "flatten each image into a row"
+                f"learning_rate must be 'auto' or a finite number > 0, got {rate!r}; "
+                "'auto' picks a rate that never diverges"
             )
-        return rows
+        for name in ("num_iterations", "record_every"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+        if self.dtype not in FLOAT_DTYPE_NAMES:
+            raise ValueError(
+                f"dtype must be one of {', '.join(FLOAT_DTYPE_NAMES)}, got {self.dtype!r}"
+            )
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+
+    def _validate(self, X: Any, y: Any = "no_validation", *, reset: bool) -> Any:
+        """scikit-learn's checks (2-D, finite, not complex, not sparse, n_features), then dtype.
+
+        Returns ``X``, or ``(X, y)`` when ``y`` is given, with ``X`` uint8, float32 or float64.
+        """
+        checked = validate_data(self, X, y, reset=reset, dtype="numeric", ensure_all_finite=True)
+        X, y = checked if isinstance(checked, tuple) else (checked, None)
+        if X.dtype not in (np.uint8, np.float32, np.float64):
+            X = X.astype(np.float64)
+        return X if y is None else (X, y)
+
+    def _features(self, X: Any) -> Any:
+        """Validated rows, ``(n_samples, n_features)``, as the fitted model expects them."""
+        check_is_fitted(self)
+        return self._validate(X, reset=False)
+
+    # --- fitting ------------------------------------------------------------------------------
 
     def fit(self, X: Any, y: Any) -> LogisticNeuronClassifier:
-        """Learn from ``X`` (n_samples, n_features) and labels ``y`` (n_samples,).
+        """Learn ``w`` and ``b`` from ``X`` (n_samples, n_features) and ``y`` (n_samples,).
 
-        ``y`` may hold any two distinct labels; the larger one (in sorted
-        order) is the positive class, as in scikit-learn.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Finite numbers; uint8 is read as pixels and scaled by 1/255.
+        y : array-like of shape (n_samples,)
+            Two distinct class labels (any type); NaN is refused.
+
+        Returns
+        -------
+        self
         """
-        rows = self._rows(X)
-        labels = np.asarray(y).reshape(-1)
-        if labels.shape[0] != rows.shape[0]:
-            raise ValueError(f"X has {rows.shape[0]} rows but y has {labels.shape[0]} labels")
-        classes = np.unique(labels)
+        self._check_params()
+        warm = bool(self.warm_start) and hasattr(self, "coef_")
+        X, y = self._validate(X, y, reset=not warm)
+        check_classification_targets(y)
+        target = type_of_target(y, input_name="y", raise_unknown=True)
+        if target != "binary":
+            raise ValueError(
+                "Only binary classification is supported. The type of the target is "
+                f"{target}. LogisticNeuronClassifier is one neuron with one probability: "
+                "give y exactly two classes (for more, wrap it in "
+                "sklearn.multiclass.OneVsRestClassifier)"
+            )
+        classes = np.unique(y)
         if classes.shape[0] != 2:
             raise ValueError(
-                "y must hold exactly two classes for binary classification, "
-                f"found {classes.shape[0]}"
+                f"y has only one class ({classes[0]!r}); LogisticNeuronClassifier needs "
+                "samples of 2 classes"
             )
-        Y = (labels == classes[1]).astype(np.float64).reshape(1, -1)
-        features = rows.T if rows.dtype == np.uint8 else rows.T.astype(self.dtype, copy=False)
+        if warm and not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"warm_start: y has the classes {list(classes)}, the model was fitted on "
+                f"{list(self.classes_)}; fit from scratch with warm_start=False"
+            )
+        features = np.ascontiguousarray(X.T)  # (n_x, m): one example per column
+        labels = (y == classes[1]).astype(np.float64).reshape(1, -1)
+        rate = (
+            auto_learning_rate(features)
+            if isinstance(self.learning_rate, str)
+            else float(self.learning_rate)
+        )
+        start: dict[str, Any] = {}
+        if warm:
+            start = {
+                "w": self.coef_.T.astype(self.dtype),
+                "b": float(self.intercept_[0]),
+            }
+        engine = resolve_engine(features, self.dtype, self.num_iterations, self.engine)
+        if warm and engine == "dual":
+            # The dual engine starts from w = X alpha; a warm start is a general w.
+            engine = resolve_engine(features, self.dtype, self.num_iterations, "reference")
         result = fit(
             features,
-            Y,
+            labels,
             num_iterations=self.num_iterations,
-            learning_rate=self.learning_rate,
+            learning_rate=rate,
             dtype=self.dtype,
-            engine=self.engine,
+            engine=engine,
             record_every=self.record_every,
+            **start,
         )
-        self.coef_ = np.asarray(result.w).reshape(1, -1)
-        self.intercept_ = np.array([result.b])
         self.classes_ = classes
-        self.costs_ = result.costs
-        self.n_features_in_ = rows.shape[1]
+        self.coef_ = np.asarray(result.w, dtype=np.float64).reshape(1, -1)
+        self.intercept_ = np.array([result.b], dtype=np.float64)
+        self.costs_ = list(result.costs)
+        self.learning_rate_ = rate
+        self.engine_ = engine
         self.n_iter_ = result.num_iterations
         return self
 
-    def _check_fitted(self, rows: np.ndarray) -> None:
-        if not hasattr(self, "coef_"):
-            raise ValueError(
-                "this LogisticNeuronClassifier is not fitted yet: call fit(X, y) first"
-            )
-        if rows.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {rows.shape[1]} features, the model was fitted with {self.n_features_in_}"
-            )
+    # --- predicting ---------------------------------------------------------------------------
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """``z = X w + b`` for each row, shape (n_samples,)."""
-        rows = self._rows(X)
-        self._check_fitted(rows)
-        features = rows / 255.0 if rows.dtype == np.uint8 else rows
-        return np.asarray(features @ self.coef_.T + self.intercept_).reshape(-1)
+        """``z = X w + b`` for each row: > 0 means the positive class ``classes_[1]``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,), float64
+        """
+        rows = self._features(X)
+        # In float64 whatever the input's dtype, so probabilities near 0 and 1 and
+        # their logarithms keep their digits.
+        features = rows.T / 255.0 if rows.dtype == np.uint8 else rows.T.astype(np.float64)
+        return np.asarray(linear(self.coef_.T, float(self.intercept_[0]), features)).reshape(-1)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, shape (n_samples, 2), columns in ``classes_`` order."""
-        positive = np.asarray(sigmoid(self.decision_function(X)))
-        return np.stack([1 - positive, positive], axis=1)
+        """Class probabilities, columns in ``classes_`` order.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            ``[sigmoid(-z), sigmoid(z)]`` (each computed directly, so a tiny
+            probability keeps its digits instead of becoming ``1 - 0.999...``).
+        """
+        z = self.decision_function(X)
+        return np.stack([np.asarray(sigmoid(-z)), np.asarray(sigmoid(z))], axis=1)
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """Logarithms of the class probabilities, from ``z`` (never ``log(0)``).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            ``[-softplus(z), -softplus(-z)]``: finite for every finite ``z``.
+        """
+        z = self.decision_function(X)
+        return np.stack([-np.asarray(softplus(z)), -np.asarray(softplus(-z))], axis=1)
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted class labels, shape (n_samples,)."""
-        positive = np.asarray(sigmoid(self.decision_function(X)))
-        return np.where(positive > THRESHOLD, self.classes_[1], self.classes_[0])
+        """Predicted class labels: ``classes_[1]`` where ``z > 0`` (probability > 0.5).
 
-    def score(self, X: Any, y: Any) -> float:
-        """Mean accuracy (a fraction in [0, 1], as in scikit-learn)."""
-        return float(np.mean(self.predict(X) == np.asarray(y).reshape(-1)))
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        positive = self.decision_function(X) > 0  # checks that the model is fitted first
+        return self.classes_[positive.astype(np.intp)]
+
+
+def _positive_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return False
+    number = float(value)
+    return math.isfinite(number) and number > 0

@@ -12,6 +12,8 @@
 * :mod:`~logistic_neuron.engines.one_pass`: the loop of the one-pass engines;
 * :mod:`~logistic_neuron.engines.kernels`: their kernels, compiled with numba
   or blocked through NumPy's BLAS;
+* :mod:`~logistic_neuron.engines.step_size`: ``learning_rate="auto"``, a step
+  from the data with which the cost never rises;
 * :mod:`~logistic_neuron.engines.training`: the course's ``model()``, which
   ties training and prediction together (it lives here, above the maths,
   because it is where a run meets an engine).
