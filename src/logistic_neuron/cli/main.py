@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "vectorization",
     "gradcheck",
     "compare-learning-rates",
+    "compare-optimizers",
     "overfitting",
     "report",
     "serve",
@@ -54,6 +55,8 @@ COMMAND_HELP = {
     "vectorization": "time the lesson's for-loop against vectorised propagate",
     "gradcheck": "check the backward pass against finite differences and the graph engine",
     "compare-learning-rates": "train one model per learning rate and plot their costs together",
+    "compare-optimizers": "train with several optimisers and L2 strengths, plot cost against "
+    "iterations and seconds",
     "overfitting": "plot train and test accuracy and cost along training",
     "report": "write one self-contained HTML page about a model",
     "serve": "serve the web page: try your own photo, watch the neuron learn",

@@ -74,8 +74,14 @@ def fraction_value(text: str) -> float:
     return value
 
 
-def add_training_options(parser: argparse.ArgumentParser, *, optimizer: bool = True) -> None:
-    """Add the options (all defaulting to None, so that --resume can tell which were given)."""
+def add_training_options(
+    parser: argparse.ArgumentParser, *, optimizer: bool = True, l2: bool = True, solver: bool = True
+) -> None:
+    """Add the options (all defaulting to None, so that --resume can tell which were given).
+
+    ``optimizer``, ``l2`` and ``solver`` leave out those flags (compare-optimizers
+    has its own, taking several values).
+    """
     defaults = TrainingOptions()
     if optimizer:
         parser.add_argument(
@@ -108,12 +114,13 @@ def add_training_options(parser: argparse.ArgumentParser, *, optimizer: bool = T
         metavar="E",
         help=f"RMSprop's and Adam's epsilon, > 0 (default {defaults.epsilon:g})",
     )
-    parser.add_argument(
-        "--l2",
-        type=non_negative_float,
-        metavar="LAMBDA",
-        help="L2 regularisation strength, the course's lambd (default 0: none)",
-    )
+    if l2:
+        parser.add_argument(
+            "--l2",
+            type=non_negative_float,
+            metavar="LAMBDA",
+            help="L2 regularisation strength, the course's lambd (default 0: none)",
+        )
     parser.add_argument(
         "--decay",
         type=non_negative_float,
@@ -145,6 +152,8 @@ def add_training_options(parser: argparse.ArgumentParser, *, optimizer: bool = T
         choices=MONITORS,
         help=f"validation score that picks the best parameters (default {defaults.monitor})",
     )
+    if not solver:
+        return
     parser.add_argument(
         "--solver",
         choices=SOLVERS,
