@@ -17,7 +17,9 @@ line start without it.
 from __future__ import annotations
 
 import math
+import os
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -29,6 +31,8 @@ from logistic_neuron.engines.step_size import auto_learning_rate
 from logistic_neuron.neuron.activation import sigmoid, softplus
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
 from logistic_neuron.neuron.propagation import linear
+from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
+from logistic_neuron.storage.schema import MAX_IMAGE_SIDE
 
 
 class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
@@ -83,6 +87,8 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         The engine that ran.
     n_iter_ : int
         Gradient steps taken by the last ``fit``.
+    n_samples_fit_ : int
+        Number of examples the last ``fit`` saw.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -107,6 +113,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
     learning_rate_: float
     engine_: str
     n_iter_: int
+    n_samples_fit_: int
 
     def __init__(
         self,
@@ -200,11 +207,17 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
                 f"y has only one class ({classes[0]!r}); LogisticNeuronClassifier needs "
                 "samples of 2 classes"
             )
-        if warm and not np.array_equal(classes, self.classes_):
-            raise ValueError(
-                f"warm_start: y has the classes {list(classes)}, the model was fitted on "
-                f"{list(self.classes_)}; fit from scratch with warm_start=False"
-            )
+        if warm:
+            if set(classes.tolist()) != set(self.classes_.tolist()):
+                raise ValueError(
+                    f"warm_start: y has the classes {list(classes)}, the model was fitted on "
+                    f"{list(self.classes_)}; fit from scratch with warm_start=False"
+                )
+            classes = self.classes_  # its order: classes_[1] stays the positive class
+        else:
+            # What a loaded model file said about its images no longer holds.
+            for name in ("image_shape_", "mode_", "made_by_"):
+                self.__dict__.pop(name, None)
         features = np.ascontiguousarray(X.T)  # (n_x, m): one example per column
         labels = (y == classes[1]).astype(np.float64).reshape(1, -1)
         rate = (
@@ -239,6 +252,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         self.learning_rate_ = rate
         self.engine_ = engine
         self.n_iter_ = result.num_iterations
+        self.n_samples_fit_ = int(X.shape[0])
         return self
 
     # --- predicting ---------------------------------------------------------------------------
@@ -288,6 +302,169 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         """
         positive = self.decision_function(X) > 0  # checks that the model is fitted first
         return self.classes_[positive.astype(np.intp)]
+
+    # --- model files --------------------------------------------------------------------------
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        image_shape: tuple[int, int, int] | None = None,
+        mode: str | None = None,
+    ) -> Path:
+        """Write the fitted model to a logistic-neuron model file (``.npz``, never pickled).
+
+        It is the command line's format (``logistic-neuron predict --model PATH
+        photo.jpg`` uses it; :meth:`load` reads it back) and records that the
+        estimator made it.
+
+        Parameters
+        ----------
+        path : str or path-like
+        image_shape : (height, width, channels), optional
+            The images whose pixels the features are (``height * width *
+            channels == n_features_in_``). Default: the shape of a model loaded
+            from a file; else a square image, RGB when ``n_features_in_`` is
+            ``3 s^2``, grey when it is ``s^2``; else ``(1, n_features_in_, 1)``.
+        mode : {"RGB", "L"}, optional
+            Default: "L" for one channel, "RGB" for three.
+
+        Returns
+        -------
+        Path
+            Where the model went (written atomically).
+        """
+        check_is_fitted(self)
+        return save_model(self._as_trained_model(image_shape, mode), path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LogisticNeuronClassifier:
+        """Read a model file written by the command line, the web app or :meth:`save`.
+
+        Every field and the checksum are checked first; anything else raises
+        :class:`~logistic_neuron.errors.ModelFileError` in one line. The result
+        predicts exactly as the file's model does (uint8 rows of flattened
+        images are scaled by 1/255, as at training); ``classes_`` is
+        ``[negative, positive]`` as the file names them, ``made_by_`` says
+        which door wrote the file and ``image_shape_``/``mode_`` the images it takes.
+        """
+        model = load_model(path)
+        rate: float | str = "auto" if model.learning_rate_rule == "auto" else model.learning_rate
+        clf = cls(
+            learning_rate=rate,
+            num_iterations=model.num_iterations,
+            dtype=model.dtype,
+            record_every=model.record_every,
+        )
+        clf.classes_ = _labels_from_names(model.classes, model.class_type)
+        clf.coef_ = np.asarray(model.w, dtype=np.float64).reshape(1, -1)
+        clf.intercept_ = np.array([model.b], dtype=np.float64)
+        clf.costs_ = [float(c) for c in model.costs]
+        clf.learning_rate_ = float(model.learning_rate)
+        clf.engine_ = model.engine
+        clf.n_iter_ = model.num_iterations
+        clf.n_features_in_ = model.n_x
+        clf.n_samples_fit_ = model.data.m_train
+        clf.image_shape_ = tuple(model.image_shape)
+        clf.mode_ = model.mode
+        clf.made_by_ = model.made_by
+        return clf
+
+    def _as_trained_model(
+        self, image_shape: tuple[int, int, int] | None, mode: str | None
+    ) -> TrainedModel:
+        n_features = int(self.n_features_in_)
+        if image_shape is None and hasattr(self, "image_shape_"):
+            image_shape, mode = self.image_shape_, mode or self.mode_
+        shape = _image_shape(n_features) if image_shape is None else tuple(image_shape)
+        if len(shape) != 3 or int(np.prod(shape)) != n_features:
+            raise ValueError(
+                f"image_shape {shape} does not hold the model's {n_features} features: "
+                "give (height, width, channels) with height * width * channels == n_features_in_"
+            )
+        height, width, channels = (int(side) for side in shape)
+        mode = mode or {1: "L", 3: "RGB"}.get(channels)
+        if mode not in ("L", "RGB") or {"L": 1, "RGB": 3}[mode] != channels:
+            raise ValueError(
+                f"mode {mode!r} does not fit {channels} channels: use 'L' for 1, 'RGB' for 3"
+            )
+        if max(height, width) > MAX_IMAGE_SIDE:
+            raise ValueError(
+                f"a model file describes images of at most {MAX_IMAGE_SIDE} pixels a side; "
+                f"give image_shape for these {n_features} features"
+            )
+        names, class_type = _names_of_labels(self.classes_)
+        return TrainedModel(
+            w=self.coef_.T.astype(self.dtype),
+            b=float(self.intercept_[0]),
+            dtype=self.dtype,
+            image_shape=(height, width, channels),
+            mode=mode,
+            classes=names,
+            learning_rate=float(self.learning_rate_),
+            num_iterations=int(self.n_iter_),
+            costs=tuple(float(c) for c in self.costs_),
+            record_every=int(self.record_every),
+            train_accuracy=None,
+            test_accuracy=None,
+            data=DataRecord(
+                source=ESTIMATOR_SOURCE,
+                test_source="",
+                m_train=int(self.n_samples_fit_),
+                m_test=0,
+            ),
+            engine=self.engine_,
+            made_by="estimator",
+            class_type=class_type,
+            learning_rate_rule="auto" if isinstance(self.learning_rate, str) else "fixed",
+        )
+
+
+#: The data source an estimator-made model file records (it keeps no path to the data).
+ESTIMATOR_SOURCE = "LogisticNeuronClassifier.fit"
+
+
+def _image_shape(n_features: int) -> tuple[int, int, int]:
+    """A square RGB or grey image with ``n_features`` pixel values, else one row of grey."""
+    side = math.isqrt(n_features // 3)
+    if 3 * side * side == n_features:
+        return (side, side, 3)
+    side = math.isqrt(n_features)
+    if side * side == n_features:
+        return (side, side, 1)
+    return (1, n_features, 1)
+
+
+def _names_of_labels(classes: np.ndarray) -> tuple[tuple[str, str], str]:
+    """The two class labels as text for the model file, and how to read them back."""
+    kind = classes.dtype.kind
+    if kind in "iu":
+        class_type = "int"
+    elif kind == "f":
+        class_type = "float"
+    elif kind == "b":
+        class_type = "bool"
+    elif kind == "U" or all(isinstance(c, str) for c in classes):
+        class_type = "str"
+    else:
+        raise ValueError(
+            f"cannot save class labels of type {classes.dtype} ({list(classes)!r}): a model "
+            "file stores text, whole-number, decimal or boolean labels"
+        )
+    # repr of a float round-trips exactly; str of an int or a bool is its literal.
+    names = tuple(repr(float(c)) if class_type == "float" else str(c) for c in classes)
+    return (names[0], names[1]), class_type
+
+
+def _labels_from_names(names: tuple[str, str], class_type: str) -> np.ndarray:
+    """The class labels a model file names, as the type they were fitted with."""
+    if class_type == "int":
+        return np.array([int(name) for name in names])
+    if class_type == "float":
+        return np.array([float(name) for name in names])
+    if class_type == "bool":
+        return np.array([name == "True" for name in names])
+    return np.array(names)
 
 
 def _positive_number(value: Any) -> bool:

@@ -139,6 +139,14 @@ def edited(members):
     set_metadata(members, meta)
 
 
+def class_names_not_numbers(members):
+    """Class names that the declared class type cannot read (checksum recomputed)."""
+    meta = metadata(members)
+    meta["class_type"] = "int"
+    set_metadata(members, meta)
+    resign(members)
+
+
 def extra(members):
     members["x.npy"] = npy(np.zeros(2))
 
@@ -734,6 +742,18 @@ case(
     1,
     "weights have shape (300, 1), expected (625, 1)",
 )
+case(
+    "model-class-type",
+    MODELS,
+    "class names that are not the labels the file says they are (checksum recomputed)",
+    lambda d: [
+        "predict", "--model", str(edit_model(model_file(d), class_names_not_numbers)), "x.png"
+    ],
+    1,
+    "its class names ['non-face', 'face'] are not int labels",
+    api=lambda d: load_model(edit_model(model_file(d), class_names_not_numbers)),
+    api_error=ModelFileError,
+)  # fmt: skip
 case(
     "model-extra-key",
     MODELS,

@@ -101,6 +101,12 @@ def scoring_split(
     if source is not None:
         return evaluation_split(model, source), source
     test_source = model.data.test_source
+    if not test_source:
+        # LogisticNeuronClassifier.save records no data: it never saw a test set.
+        raise DataError(
+            f"the model records no test data (the {model.made_by} made it): "
+            "give the labelled data to score it on with --data"
+        )
     if test_source.startswith(HELD_OUT):
         if recorded is None:
             recorded = recorded_dataset(model)

@@ -242,6 +242,7 @@ def build_model(
         options=general.options.record() if general is not None else None,
         run=run_record(result),
         train_indices=general.train_indices if general is not None else None,
+        made_by="command line",
     )
 
 

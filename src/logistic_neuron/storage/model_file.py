@@ -86,11 +86,18 @@ class TrainedModel:
     costs : tuple of float
         Recorded every ``record_every`` iterations.
     record_every : int
-    train_accuracy, test_accuracy : float
-        Percent, as the course computes them.
+    train_accuracy, test_accuracy : float or None
+        Percent, as the course computes them; None when unknown (the
+        estimator's ``save`` sees no test set).
     data : DataRecord
     engine : str
         How gradient descent ran.
+    made_by : {"command line", "estimator", "web app", "unknown"}
+        Which door wrote the file ("unknown" for files older than this field).
+    class_type : {"str", "int", "float", "bool"}
+        How the estimator reads the class names back as its labels.
+    learning_rate_rule : {"fixed", "auto"}
+        Whether the learning rate was given or computed from the data.
     options : dict or None
         Training options beyond plain gradient descent
         (:meth:`~logistic_neuron.neuron.training_options.TrainingOptions.record`);
@@ -110,13 +117,16 @@ class TrainedModel:
     num_iterations: int
     costs: tuple[float, ...]
     record_every: int
-    train_accuracy: float
-    test_accuracy: float
+    train_accuracy: float | None
+    test_accuracy: float | None
     data: DataRecord
     engine: str = "reference"
     preprocessing: dict[str, str] = field(default_factory=lambda: dict(PREPROCESSING))
     options: dict[str, Any] | None = None
     run: dict[str, Any] | None = None
+    made_by: str = "unknown"
+    class_type: str = "str"
+    learning_rate_rule: str = "fixed"
 
     @property
     def n_x(self) -> int:
@@ -171,6 +181,7 @@ def package_model(
     options: dict[str, Any] | None = None,
     run: dict[str, Any] | None = None,
     train_indices: Any = None,
+    made_by: str = "unknown",
 ) -> TrainedModel:
     """Score learned parameters on both splits of ``dataset`` and package them as a model.
 
@@ -195,6 +206,8 @@ def package_model(
     train_indices : array of int, optional
         The training examples really trained on (the others were held out for
         validation): the training accuracy is measured on them only.
+    made_by : str
+        Which door made the model ("command line", "web app"), recorded in the file.
 
     Returns
     -------
@@ -230,6 +243,7 @@ def package_model(
         engine=engine,
         options=options,
         run=run,
+        made_by=made_by,
     )
 
 
@@ -244,6 +258,7 @@ def _metadata_of(model: TrainedModel) -> dict[str, Any]:
         "n_x": model.n_x,
         "image_shape": list(model.image_shape),
         "mode": model.mode,
+        "made_by": model.made_by,
         "classes": list(model.classes),
         "preprocessing": dict(model.preprocessing),
         "hyperparameters": {
@@ -272,6 +287,11 @@ def _metadata_of(model: TrainedModel) -> dict[str, Any]:
         meta["hyperparameters"]["options"] = dict(model.options)
     if model.run is not None:
         meta["training"]["run"] = dict(model.run)
+    # The estimator's extras, written only when they say something.
+    if model.class_type != "str":
+        meta["class_type"] = model.class_type
+    if model.learning_rate_rule != "fixed":
+        meta["hyperparameters"]["learning_rate_rule"] = model.learning_rate_rule
     return meta
 
 
@@ -346,6 +366,7 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     hyper = meta["hyperparameters"]
     training = meta["training"]
     data = training["data"]
+    check_class_names(fields, classes, meta["class_type"])
     expected_costs = -(-hyper["num_iterations"] // hyper["record_every"])
     if len(training["costs"]) > expected_costs:
         raise fields.fail(
@@ -377,7 +398,28 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
         preprocessing=dict(PREPROCESSING),
         options=_checked_options(hyper["options"], fields),
         run=training["run"],
+        made_by=meta["made_by"],
+        class_type=meta["class_type"],
+        learning_rate_rule=hyper["learning_rate_rule"],
     )
+
+
+def check_class_names(fields: Fields, classes: Sequence[str], class_type: str) -> None:
+    """Check that the class names read back as ``class_type`` labels, two distinct ones."""
+    parse: dict[str, Any] = {
+        "int": int,
+        "float": float,
+        "bool": {"True": True, "False": False}.__getitem__,
+    }
+    if class_type in parse:
+        try:
+            labels = [parse[class_type](name) for name in classes]
+        except (ValueError, KeyError):
+            raise fields.fail(
+                f"its class names {list(classes)!r} are not {class_type} labels"
+            ) from None
+        if labels[0] == labels[1]:
+            raise fields.fail(f"its two class names {list(classes)!r} are one {class_type} label")
 
 
 def _checked_options(record: dict[str, Any] | None, fields: Any) -> dict[str, Any] | None:

@@ -390,7 +390,15 @@ MODEL_SCHEMA = Obj(
         "n_x": Int(minimum=1, maximum=MAX_FEATURES),
         "image_shape": List(item=_SIDE, min_length=3, max_length=3),
         "mode": Str(choices=("RGB", "L")),
+        # Which door wrote the file; files older than the field say nothing.
+        "made_by": Str(
+            choices=("command line", "estimator", "web app", "unknown"),
+            optional=True,
+            default="unknown",
+        ),
         "classes": List(item=Str(max_length=256), min_length=2, max_length=2),
+        # How the estimator reads the class names back (its labels may be numbers).
+        "class_type": Str(choices=("str", "int", "float", "bool"), optional=True, default="str"),
         "preprocessing": Obj(
             fields={
                 name: Str(max_length=256)
@@ -404,13 +412,18 @@ MODEL_SCHEMA = Obj(
                 "record_every": _COUNT,
                 "engine": Str(max_length=64),
                 "options": OPTIONS_SCHEMA,
+                # "auto": the estimator computed the rate from the data.
+                "learning_rate_rule": Str(
+                    choices=("fixed", "auto"), optional=True, default="fixed"
+                ),
             }
         ),
         "training": Obj(
             fields={
                 "costs": List(item=Float(minimum=0.0)),
-                "train_accuracy": Float(minimum=0.0, maximum=100.0),
-                "test_accuracy": Float(minimum=0.0, maximum=100.0),
+                # null when unknown: the estimator's save() sees no test set.
+                "train_accuracy": Float(minimum=0.0, maximum=100.0, nullable=True),
+                "test_accuracy": Float(minimum=0.0, maximum=100.0, nullable=True),
                 "run": RUN_SCHEMA,
                 "data": Obj(
                     fields={

@@ -302,6 +302,7 @@ class TrainingJob:
             costs=costs,
             record_every=request.record_every,
             engine=engine,
+            made_by="web app",
         )
         self._finish(kind, model, seconds)
 
