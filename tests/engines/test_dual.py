@@ -205,3 +205,23 @@ def test_classic_run_from_pixels_prints_the_course(course_data, dtype):
             print_cost=True,
         )
     assert out.getvalue() == COURSE_OUTPUT.split("train accuracy")[0]
+
+
+def test_rates_stepped_together_equal_separate_runs():
+    X, Y = problem(40, 30, "uint8")
+    outcomes = dual.fit_dual_rates(X, Y, [0.05, 0.01], num_iterations=120, record_every=10)
+    for outcome in outcomes:
+        alone = run(X, Y, "dual", learning_rate=outcome.learning_rate, num_iterations=120)
+        assert outcome.error is None
+        np.testing.assert_allclose(outcome.costs, alone.costs, rtol=1e-12)
+        assert outcome.b == pytest.approx(alone.b, rel=1e-11, abs=1e-14)
+        w = dual.times_alpha(X, outcome.alpha, "float64").reshape(-1, 1)
+        np.testing.assert_allclose(w, alone.w, rtol=1e-10, atol=1e-14)
+
+
+def test_a_diverging_rate_stops_alone():
+    X, Y = problem(50, 60, "float64")
+    wild, tame = dual.fit_dual_rates(X, 1 - Y, [1e308, 0.01], num_iterations=50, record_every=10)
+    assert isinstance(wild.error, TrainingDivergedError) and wild.alpha is None
+    assert all(np.isfinite(wild.costs))
+    assert tame.error is None and len(tame.costs) == 5

@@ -397,6 +397,52 @@ class RateComparison:
         raise KeyError(f"learning rate {learning_rate:g} was not compared")
 
 
+def _compare_in_dual(
+    X_train: Array,
+    Y_train: Array,
+    X_test: Array,
+    Y_test: Array,
+    rates: list[float],
+    num_iterations: int,
+    record_every: int,
+) -> RateComparison:
+    """The comparison in the dual: one K and K_test, every rate stepped together."""
+    scorer = DualScorer(X_train, X_test)
+    with warnings.catch_warnings():
+        # A rising cost is reported as a flag of the run, not as a warning.
+        warnings.simplefilter("ignore", CostRoseWarning)
+        outcomes = dual.fit_dual_rates(
+            X_train,
+            Y_train,
+            rates,
+            num_iterations=num_iterations,
+            record_every=record_every,
+            gram=scorer.gram,
+        )
+    runs = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            runs.append(
+                RateRun(
+                    outcome.learning_rate,
+                    outcome.costs,
+                    record_every,
+                    None,
+                    None,
+                    True,
+                    str(outcome.error),
+                )
+            )
+            continue
+        train, test = scorer.scores(outcome.alpha, outcome.b, Y_train, Y_test)
+        runs.append(
+            RateRun(
+                outcome.learning_rate, outcome.costs, record_every, train.accuracy, test.accuracy
+            )
+        )
+    return RateComparison(tuple(runs), num_iterations, record_every)
+
+
 def compare_learning_rates(
     X_train: Array,
     Y_train: Array,
@@ -440,26 +486,18 @@ def compare_learning_rates(
     if len(set(rates)) != len(rates):
         raise ValueError("the learning rates to compare must differ from each other")
     _check_same_features(X_train, X_test)
-    in_dual = resolve_engine(X_train, dtype, num_iterations, engine) == "dual" and is_numpy(X_test)
-    if in_dual:
-        # One K (and K_test) for every rate; accuracies from them, without forming w.
-        scorer = DualScorer(X_train, X_test)
-        train_features, test_features = X_train, X_test
-    else:
-        train_features = as_features(X_train, dtype)
-        test_features = as_features(X_test, dtype)
+    if resolve_engine(X_train, dtype, num_iterations, engine) == "dual" and is_numpy(X_test):
+        return _compare_in_dual(
+            X_train, Y_train, X_test, Y_test, rates, num_iterations, record_every
+        )
+    train_features = as_features(X_train, dtype)
+    test_features = as_features(X_test, dtype)
     runs = []
     for rate in rates:
         seen: list[tuple[float, ...]] = [()]
-        last: list[Progress | None] = [None]
 
-        def remember(
-            progress: Progress,
-            seen: list[tuple[float, ...]] = seen,
-            last: list[Progress | None] = last,
-        ) -> None:
+        def remember(progress: Progress, seen: list[tuple[float, ...]] = seen) -> None:
             seen[0] = progress.costs
-            last[0] = progress
 
         try:
             with warnings.catch_warnings():
@@ -471,30 +509,21 @@ def compare_learning_rates(
                     num_iterations=num_iterations,
                     learning_rate=rate,
                     dtype=dtype,
-                    engine="dual" if in_dual else engine,
+                    engine=engine,
                     record_every=record_every,
                     callback=remember,
-                    **({"gram": scorer.gram} if in_dual else {}),
                 )
         except TrainingDivergedError as exc:
             costs = tuple(c for c in seen[0] if math.isfinite(c))
             runs.append(RateRun(rate, costs, record_every, None, None, True, str(exc)))
             continue
-        if in_dual:
-            final = last[0]
-            assert isinstance(final, dual.DualProgress)
-            train, test = scorer.scores(final.alpha, result.b, Y_train, Y_test)
-            train_accuracy, test_accuracy = train.accuracy, test.accuracy
-        else:
-            train_accuracy = accuracy(predict(result.w, result.b, train_features), Y_train)
-            test_accuracy = accuracy(predict(result.w, result.b, test_features), Y_test)
         runs.append(
             RateRun(
                 learning_rate=rate,
                 costs=tuple(float(c) for c in result.costs),
                 record_every=record_every,
-                train_accuracy=train_accuracy,
-                test_accuracy=test_accuracy,
+                train_accuracy=accuracy(predict(result.w, result.b, train_features), Y_train),
+                test_accuracy=accuracy(predict(result.w, result.b, test_features), Y_test),
             )
         )
     return RateComparison(tuple(runs), num_iterations, record_every)
