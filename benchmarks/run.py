@@ -551,7 +551,7 @@ def targets_section(args: argparse.Namespace, emit: Any) -> None:
             train_argv = [
                 cli, "train", "--data", str(Path(folder, "train_catvnoncat.h5")),
                 "--test", str(Path(folder, "test_catvnoncat.h5")),
-                "--model", str(Path(tmp, "c.npz")),
+                "--out", str(Path(tmp, "c.npz")),
             ]  # fmt: skip
             train_s = wall_times(train_argv, 3)
         emit(
@@ -653,7 +653,15 @@ def main(argv: list[str] | None = None) -> int:
             emit("|---|---|---|---|---|---|---|---|---|---|")
             reference: dict[str, Any] = {}
             for name in chosen(
-                ["course-f64", "ln-default", "ln-u8", "ln-blocked-u8", "torch", "sklearn"],
+                [
+                    "course-f64",
+                    "numpy-f32",
+                    "ln-default",
+                    "ln-u8",
+                    "ln-blocked-u8",
+                    "torch",
+                    "sklearn",
+                ],
                 keep="course-f64",
             ):
                 runs = [
