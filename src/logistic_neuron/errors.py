@@ -39,3 +39,7 @@ class UsageError(LogisticNeuronError):
 
 class OutputError(LogisticNeuronError, OSError):
     """An output file could not be written (missing or read-only folder...)."""
+
+
+class ClusterError(LogisticNeuronError):
+    """The Dask cluster cannot be reached, or was lost during training."""

@@ -25,7 +25,7 @@ from PIL import Image
 
 from logistic_neuron.data.images import load_image
 from logistic_neuron.data.loading import load_dataset
-from logistic_neuron.errors import DataError, ModelFileError
+from logistic_neuron.errors import ClusterError, DataError, ModelFileError
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
 from support.imagefactory import make_folder, write_image
 from support.web import bomb_png, photo_bytes
@@ -219,11 +219,76 @@ def api_load(source, test=None, **kw):
     return lambda d: load_dataset(str(d / source), None if test is None else str(d / test), **kw)
 
 
+def store(folder, name="d.zarr", seed=0):
+    """A store packed from a small good data set."""
+    from logistic_neuron.data.dataset import Split
+    from logistic_neuron.data.store import pack, source_of_split
+
+    split = Split(images(8, seed=seed), np.array([0, 1] * 4))
+    return pack(source_of_split(split, ("non-cat", "cat"), "d.h5"), folder / name, chunk_examples=2)
+
+
+def foreign_store(folder):
+    import zarr
+
+    zarr.open_group(folder / "d.zarr", mode="w").attrs["made_by"] = "someone else"
+    return folder / "d.zarr"
+
+
+def truncated_store(folder):
+    path = store(folder)
+    chunks = sorted(
+        p for p in (path / "images").rglob("*") if p.is_file() and p.name != "zarr.json"
+    )
+    chunks[-1].unlink()  # as a copy that stopped before the end
+    return path
+
+
+def store_changed_under_checkpoint(folder):
+    """A checkpoint of a run on d.zarr, then d.zarr packed again from other data."""
+    import shutil
+
+    from logistic_neuron.cli.train_store import GROUPS
+    from logistic_neuron.data.dataset import held_out_indices
+    from logistic_neuron.data.store import Selection, open_store
+    from logistic_neuron.storage.checkpoint import Checkpoint, save_checkpoint
+
+    path = store(folder)
+    packed = open_store(path)
+    train = np.flatnonzero(~held_out_indices(packed.labels, 0.25, 0))
+    settings = {"data": str(path), "test": None, "image_size": 64, "mode": "RGB", "positive": None,
+                "seed": 0, "iterations": 10, "learning_rate": 0.005, "dtype": "float64",
+                "engine": "auto", "record_every": 100, GROUPS: 1}  # fmt: skip
+    checkpoint = Checkpoint(np.zeros((packed.n_x, 1)), 0.0, 1, (0.69,), settings,
+                            Selection(packed, train).fingerprint())  # fmt: skip
+    save_checkpoint(checkpoint, folder / "run.checkpoint.npz")
+    shutil.rmtree(path)
+    store(folder, seed=1)
+    return folder / "run.checkpoint.npz"
+
+
+def api_open_store(make):
+    from logistic_neuron.data.store import open_store
+
+    return lambda d: open_store(make(d))
+
+
+def api_connect(address):
+    def connect(folder):
+        from logistic_neuron.engines.distributed import cluster_client
+
+        with cluster_client(address):
+            pass
+
+    return connect
+
+
 # --- the cases ------------------------------------------------------------------------------
 
 DATA = "bad data"
 PARAMS = "bad parameters"
 MODELS = "untrusted model files"
+STORES = "packed stores and clusters"
 NUMBERS = "numerical trouble"
 
 CASES: list[Case] = []
@@ -769,6 +834,51 @@ case(
     lambda d: ["predict", "--model", str(edit_model(model_file(d), missing)), "x.png"],
     1,
     "it holds metadata.npy, w.npy",
+)
+
+case(
+    "store-not-ours",
+    STORES,
+    "a Zarr store that logistic-neuron did not write",
+    lambda d: ["train", "--data", str(foreign_store(d))],
+    1,
+    "is not a logistic-neuron store (no 'logistic-neuron-store' format attribute)",
+    api=api_open_store(foreign_store),
+)
+case(
+    "store-truncated",
+    STORES,
+    "a store whose copy stopped early (a chunk file missing)",
+    lambda d: ["train", "--data", str(truncated_store(d))],
+    1,
+    "is truncated: 3 of 4 image chunks are present",
+    api=api_open_store(truncated_store),
+)
+case(
+    "store-changed",
+    STORES,
+    "a store packed again from other data under a checkpoint",
+    lambda d: ["train", "--resume", str(store_changed_under_checkpoint(d)), "--model-out", "m.npz"],
+    1,
+    "changed since the checkpoint",
+)
+case(
+    "cluster-needs-store",
+    STORES,
+    "--workers with data that is not a packed store",
+    lambda d: ["train", "--data", str(good_h5(d)), "--workers", "2"],
+    2,
+    "--scheduler and --workers train from a packed store",
+)
+case(
+    "cluster-unreachable",
+    STORES,
+    "--scheduler names an address where no scheduler answers",
+    lambda d: ["train", "--data", str(store(d)), "--scheduler", "tcp://127.0.0.1:9"],
+    1,
+    "cannot reach the Dask scheduler at tcp://127.0.0.1:9",
+    api=api_connect("tcp://127.0.0.1:9"),
+    api_error=ClusterError,
 )
 
 case(

@@ -31,6 +31,7 @@ PROG = "logistic-neuron"
 #: Sub-command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "train",
+    "pack",
     "predict",
     "evaluate",
     "graph",

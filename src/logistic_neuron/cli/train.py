@@ -114,6 +114,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         what="the learning curve, what the neuron sees (its weights) and the test images it "
         "gets wrong",
     )
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="train on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT); "
+        "--data must be a store made by 'pack' (default: train in this process)",
+    )
+    cluster.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="train on a Dask cluster of N worker processes started on this machine; "
+        "--data must be a store made by 'pack' (default: train in this process)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -298,6 +312,11 @@ def run(args: argparse.Namespace) -> int:
     if args.resume is not None and not same_file(args.resume, checkpoint_path):
         inputs.append(("--resume", args.resume))
     check_outputs(outputs, inputs)
+    from logistic_neuron.cli import train_store
+
+    if train_store.wanted(args, settings, options):
+        # A packed store on a cluster, or larger than memory: read a chunk at a time.
+        return train_store.run(args, settings, checkpoint, model_path, checkpoint_path)
     dataset = dataset_from_settings(settings)
     data_fingerprint = fingerprint(dataset.train)
     if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:

@@ -185,6 +185,33 @@ def check_images(images: np.ndarray, where: str) -> np.ndarray:
     raise DataError(f"{where} pixels have type {images.dtype}; expected uint8")
 
 
+def held_out_indices(
+    labels: np.ndarray, test_fraction: float = DEFAULT_TEST_FRACTION, seed: int = 0
+) -> np.ndarray:
+    """Which examples :func:`stratified_split` holds out: a boolean mask over ``labels``.
+
+    It needs only the labels, so a packed store can be split without reading
+    its pixels.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    rng = np.random.default_rng(seed)
+    test_indices = []
+    for label in (0, 1):
+        members = np.flatnonzero(labels == label)
+        count = round(len(members) * test_fraction)
+        if len(members) >= 2:
+            count = min(max(count, 1), len(members) - 1)
+        else:
+            count = 0
+        test_indices.extend(rng.permutation(members)[:count].tolist())
+    is_test = np.zeros(len(labels), dtype=bool)
+    is_test[test_indices] = True
+    if not is_test.any():
+        raise DataError("too few examples to hold out a test set; give one with --test")
+    return is_test
+
+
 def stratified_split(
     split: Split, test_fraction: float = DEFAULT_TEST_FRACTION, seed: int = 0
 ) -> tuple[Split, Split]:
@@ -195,22 +222,7 @@ def stratified_split(
     train, test : Split
         Both keep the original order of the examples they hold.
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    rng = np.random.default_rng(seed)
-    test_indices = []
-    for label in (0, 1):
-        members = np.flatnonzero(split.labels == label)
-        count = round(len(members) * test_fraction)
-        if len(members) >= 2:
-            count = min(max(count, 1), len(members) - 1)
-        else:
-            count = 0
-        test_indices.extend(rng.permutation(members)[:count].tolist())
-    is_test = np.zeros(split.m, dtype=bool)
-    is_test[test_indices] = True
-    if not is_test.any():
-        raise DataError("too few examples to hold out a test set; give one with --test")
+    is_test = held_out_indices(split.labels, test_fraction, seed)
     return split.subset(np.flatnonzero(~is_test)), split.subset(np.flatnonzero(is_test))
 
 

@@ -82,6 +82,57 @@ def _image_files(class_folder: Path) -> list[Path]:
     return files
 
 
+def list_image_folder(
+    path: str | os.PathLike[str],
+    *,
+    positive: str | None = None,
+    classes: tuple[str, str] | None = None,
+) -> tuple[list[Path], list[int], tuple[str, str]]:
+    """The image files of a folder with two class subfolders, their labels and the classes.
+
+    Checks the folder and skips what is not an image (with a warning), as
+    :func:`load_image_folder` describes; nothing is decoded yet.
+
+    Returns
+    -------
+    files : list of Path
+        Negative class first, each class in name order.
+    labels : list of int
+    classes : (negative, positive)
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise DataError(f"data folder not found: {folder}")
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder")
+    subfolders = _class_folders(folder)
+    names = [s.name for s in subfolders]
+    if len(subfolders) != 2:
+        listed = ", ".join(names) if names else "none"
+        raise DataError(
+            f"{folder} must hold exactly two class subfolders (e.g. cat/ and non-cat/), found "
+            f"{len(subfolders)}: {listed}"
+        )
+    if classes is not None:
+        if sorted(classes) != sorted(names):
+            raise DataError(
+                f"{folder} has the classes {names[0]!r} and {names[1]!r}, but the model knows "
+                f"{classes[0]!r} and {classes[1]!r}"
+            )
+        ordered = (classes[0], classes[1])
+    else:
+        ordered = _choose_positive(names, positive, folder)
+    files: list[Path] = []
+    labels: list[int] = []
+    for label, name in enumerate(ordered):
+        class_files = _image_files(folder / name)
+        if not class_files:
+            raise DataError(f"class folder {folder / name} holds no images")
+        files += class_files
+        labels += [label] * len(class_files)
+    return files, labels, ordered
+
+
 def load_image_folder(
     path: str | os.PathLike[str],
     *,
@@ -119,38 +170,9 @@ def load_image_folder(
     """
     size = check_size(image_size)
     channels_of(mode)
-    folder = Path(path)
-    if not folder.exists():
-        raise DataError(f"data folder not found: {folder}")
-    if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder")
-    subfolders = _class_folders(folder)
-    names = [s.name for s in subfolders]
-    if len(subfolders) != 2:
-        listed = ", ".join(names) if names else "none"
-        raise DataError(
-            f"{folder} must hold exactly two class subfolders (e.g. cat/ and non-cat/), found "
-            f"{len(subfolders)}: {listed}"
-        )
-    if classes is not None:
-        if sorted(classes) != sorted(names):
-            raise DataError(
-                f"{folder} has the classes {names[0]!r} and {names[1]!r}, but the model knows "
-                f"{classes[0]!r} and {classes[1]!r}"
-            )
-        ordered = (classes[0], classes[1])
-    else:
-        ordered = _choose_positive(names, positive, folder)
+    files, labels, ordered = list_image_folder(path, positive=positive, classes=classes)
     from logistic_neuron.data.parallel import load_images_parallel
 
-    files: list[Path] = []
-    labels: list[int] = []
-    for label, name in enumerate(ordered):
-        class_files = _image_files(folder / name)
-        if not class_files:
-            raise DataError(f"class folder {folder / name} holds no images")
-        files += class_files
-        labels += [label] * len(class_files)
     # Decoded and resized on all cores; the first bad file (in order) is reported.
     images = load_images_parallel(files, size, mode)
     file_names = tuple(f"{file.parent.name}/{file.name}" for file in files)

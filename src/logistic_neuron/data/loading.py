@@ -7,7 +7,9 @@ Sources (:func:`load_dataset`):
   deterministically and stratified into train and test;
 * a course-style ``.h5`` file (``train_set_x``/``train_set_y``/``list_classes``
   or the ``test_set_*`` keys);
-* a folder with one subfolder per class (exactly two classes).
+* a folder with one subfolder per class (exactly two classes);
+* a store packed by ``logistic-neuron pack`` (:mod:`logistic_neuron.data.store`),
+  read whole into memory here (the chunked engines read it a chunk at a time).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from logistic_neuron.data.dataset import (
 )
 from logistic_neuron.data.faces import FACES, load_faces
 from logistic_neuron.data.folders import load_image_folder
+from logistic_neuron.data.store import is_store, load_store_split
 from logistic_neuron.errors import DataError
 
 
@@ -36,10 +39,12 @@ def load_labelled(
     positive: str | None = None,
     classes: tuple[str, str] | None = None,
 ) -> tuple[Split, tuple[str, str]]:
-    """Read every labelled example of one source (``faces``, an ``.h5`` file or a folder)."""
+    """Read every labelled example of one source (``faces``, ``.h5`` file, folder or store)."""
     if source == FACES:
         return load_faces()
     path = Path(source)
+    if is_store(path):
+        return load_store_split(path)
     if path.is_dir():
         return load_image_folder(
             path, image_size=image_size, mode=mode, positive=positive, classes=classes

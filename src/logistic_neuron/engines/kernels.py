@@ -301,6 +301,8 @@ def numba_pass(
     want_cost: bool,
     learning_rate: float = 0.0,
     workspace: Workspace | None = None,
+    m_total: int | None = None,
+    max_threads: int | None = None,
 ) -> PassResult:
     """Gradients (and optionally the cost) in one pass over ``Xr``, with numba.
 
@@ -320,6 +322,12 @@ def numba_pass(
         For ``w_next = w - learning_rate * dw``, computed in the same pass.
     workspace : Workspace, optional
         Scratch arrays to reuse across iterations.
+    m_total : int, optional
+        Divide the sums by this instead of ``m``: the pass then gives one
+        chunk's share of the gradient and cost of a larger data set, and the
+        shares of all chunks add up to the whole (the chunked engines).
+    max_threads : int, optional
+        Use at most this many of numba's threads (a Dask worker's own threads).
 
     Returns
     -------
@@ -327,8 +335,9 @@ def numba_pass(
     """
     kernel = _compiled(w.dtype.name)
     m, n_x = Xr.shape
+    total = m if m_total is None else m_total
     # Results do not depend on the thread count (fixed partitions, reduced in order).
-    _set_threads(threads_for(m, n_x, _numba_threads()))
+    _set_threads(threads_for(m, n_x, min(max_threads or _numba_threads(), _numba_threads())))
     ws = workspace if workspace is not None else Workspace(m, n_x, w.dtype)
     dw = np.empty(n_x, dtype=w.dtype)
     w_next = np.empty(n_x, dtype=w.dtype)
@@ -344,15 +353,15 @@ def numba_pass(
         ws.acc,
         dw,
         ws.stats,
-        scale / m,
+        scale / total,
         float(learning_rate),
         w_next,
     )
     sums = ws.stats.sum(axis=0)
     return PassResult(
         dw=dw,
-        db=float(sums[0]) / m,
-        cost=float(sums[1]) / m if want_cost else math.nan,
+        db=float(sums[0]) / total,
+        cost=float(sums[1]) / total if want_cost else math.nan,
         finite=bool(sums[2] == 0),
         w_next=w_next,
     )
@@ -367,7 +376,14 @@ def numpy_block_rows(n_x: int, itemsize: int) -> int:
 
 
 def numpy_pass(
-    Xr: Any, y: Any, w: Any, b: float, *, want_cost: bool, learning_rate: float = 0.0
+    Xr: Any,
+    y: Any,
+    w: Any,
+    b: float,
+    *,
+    want_cost: bool,
+    learning_rate: float = 0.0,
+    m_total: int | None = None,
 ) -> PassResult:
     """Gradients (and optionally the cost) in one blocked pass over ``Xr``, pure NumPy.
 
@@ -376,6 +392,7 @@ def numpy_pass(
     used for both ``z = X_b w`` and ``dw += X_b^T dz`` while it is in cache.
     """
     m, n_x = Xr.shape
+    total = m if m_total is None else m_total
     dtype = w.dtype
     scale = scale_of(Xr)
     rows = numpy_block_rows(n_x, dtype.itemsize)
@@ -405,13 +422,13 @@ def numpy_pass(
             dw += dz.astype(dtype) @ block
     if scale != 1.0:
         dw *= dtype.type(scale)
-    dw /= dtype.type(m)
+    dw /= dtype.type(total)
     with np.errstate(over="ignore", invalid="ignore"):
         w_next = w - dtype.type(learning_rate) * dw
     return PassResult(
         dw=dw,
-        db=s_dz / m,
-        cost=s_loss / m if want_cost else math.nan,
+        db=s_dz / total,
+        cost=s_loss / total if want_cost else math.nan,
         finite=finite,
         w_next=w_next,
     )
