@@ -64,7 +64,7 @@ def test_classic_run_on_two_workers_prints_the_course_numbers(
     test_file = str(course_data_dir / "test_catvnoncat.h5")
     caplog.set_level(logging.WARNING, logger="distributed")
     code = main(["train", "--data", str(cat_store), "--test", test_file, "--workers", "2",
-                 "--model-out", str(tmp_path / "cluster.npz")])  # fmt: skip
+                 "--out", str(tmp_path / "cluster.npz")])  # fmt: skip
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out == COURSE_OUTPUT + f"model saved to {tmp_path / 'cluster.npz'}\n"
@@ -80,7 +80,7 @@ def test_classic_run_on_two_workers_prints_the_course_numbers(
             str(cat_store),
             "--test",
             test_file,
-            "--model-out",
+            "--out",
             str(tmp_path / "one.npz"),
         ]
     )
@@ -199,7 +199,7 @@ def test_dask_commands_lost_worker_then_resume(tmp_path):
         cli = [sys.executable, "-m", "logistic_neuron", "train", "--scheduler", address]
         train = subprocess.Popen(
             [*cli, "--data", str(store), "--iterations", "1500", "--learning-rate", "0.01",
-             "--checkpoint-every", "5", "--model-out", str(model)],
+             "--checkpoint-every", "5", "--out", str(model)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             start_new_session=True,
         )  # fmt: skip
@@ -216,7 +216,7 @@ def test_dask_commands_lost_worker_then_resume(tmp_path):
         # A new worker joins; the run resumes and ends with the model of an uninterrupted run.
         processes.append(_start(worker_argv, log))
         resumed = subprocess.run(
-            [*cli, "--resume", str(checkpoint), "--model-out", str(model)],
+            [*cli, "--resume", str(checkpoint), "--out", str(model)],
             capture_output=True, text=True, env=env, timeout=600,
         )  # fmt: skip
         assert resumed.returncode == 0, resumed.stderr

@@ -858,7 +858,7 @@ case(
     "store-changed",
     STORES,
     "a store packed again from other data under a checkpoint",
-    lambda d: ["train", "--resume", str(store_changed_under_checkpoint(d)), "--model-out", "m.npz"],
+    lambda d: ["train", "--resume", str(store_changed_under_checkpoint(d)), "--out", "m.npz"],
     1,
     "changed since the checkpoint",
 )

@@ -39,10 +39,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="image folders are resized to N x N pixels (default 64)",
     )
     parser.add_argument(
-        "--mode", choices=("RGB", "L"), default="RGB", help="colour mode for image folders"
+        "--mode",
+        choices=("RGB", "L"),
+        default="RGB",
+        help="colour mode for image folders: RGB (default) or L (grey)",
     )
     parser.add_argument(
-        "--positive", metavar="CLASS", help="the positive class subfolder of an image folder"
+        "--positive",
+        metavar="CLASS",
+        help="which class subfolder of an image folder is the positive class (label 1) "
+        "(default: understood from names such as cat/non-cat)",
     )
     parser.set_defaults(run=run)
 

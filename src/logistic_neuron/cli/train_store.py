@@ -54,6 +54,11 @@ def wanted(args: argparse.Namespace, settings: dict[str, Any], options: Any = No
             f"--scheduler and --workers train from a packed store; make one with "
             f"'logistic-neuron pack {settings['data']} DATA.zarr' and use --data DATA.zarr"
         )
+    if on_cluster and settings["engine"] != "auto":
+        raise UsageError(
+            f"--engine {settings['engine']} trains in memory; on a cluster every worker runs "
+            "the one-pass kernel: drop --engine"
+        )
     if on_cluster or settings.get(GROUPS) is not None:
         return True
     if not is_store(settings["data"]):
