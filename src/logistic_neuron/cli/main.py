@@ -50,6 +50,7 @@ COMMAND_MODULES = (
 #: that these are the lines the modules register.
 COMMAND_HELP = {
     "train": "train a model and save it",
+    "pack": "decode a data set once into a chunked, compressed Zarr store",
     "predict": "classify images with a saved model",
     "evaluate": "score a saved model on labelled data",
     "graph": "show a computation graph with values and derivatives",
