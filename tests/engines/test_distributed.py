@@ -239,4 +239,4 @@ def test_dask_commands_lost_worker_then_resume(tmp_path):
                             num_iterations=1500, learning_rate=0.01)  # fmt: skip
     trained = load_model(model)
     np.testing.assert_array_equal(trained.w, reference.w)
-    assert trained.b == reference.b and tuple(trained.costs) == reference.costs
+    assert trained.b == reference.b and list(trained.costs) == list(reference.costs)
