@@ -214,7 +214,7 @@ def test_dask_commands_lost_worker_then_resume(tmp_path):
         _wait_for(lambda: checkpoint.exists() or train.poll() is not None, "a first checkpoint")
         assert train.poll() is None, train.communicate()
         os.killpg(worker.pid, signal.SIGKILL)
-        _, err = train.communicate(timeout=120)
+        _, err = train.communicate(timeout=600)
         assert train.returncode == 1, err
         lines = err.strip().splitlines()
         assert lines[-1].startswith("logistic-neuron: error: ") and "Traceback" not in err, err

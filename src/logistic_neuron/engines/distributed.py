@@ -113,7 +113,7 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None) -> 
         yield client
     finally:
         with contextlib.suppress(Exception):
-            client.close()
+            client.close(timeout=CONNECT_TIMEOUT)
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
@@ -216,44 +216,59 @@ class DaskRunner:
             ) from None
 
     def _results(self, futures: list[Any], *, keep: bool = False) -> list[Any]:
-        """Wait for ``futures`` while watching the cluster; gather them unless ``keep``."""
-        distributed = _distributed()
+        """Wait for ``futures`` while watching the cluster; their results unless ``keep``.
+
+        Each wait is bounded (:data:`POLL_INTERVAL`) so that a lost scheduler or
+        the loss of every worker is noticed instead of waited on forever.
+        """
         alone_since: float | None = None
-        while True:
-            try:
-                with self.client.as_current():
-                    distributed.wait(futures, timeout=POLL_INTERVAL)
-                break
-            except TimeoutError:
-                pass
-            except Exception as exc:
-                raise ClusterError(
-                    f"lost the Dask cluster ({type(exc).__name__}: {_reason(exc)})"
-                ) from None
-            if self.client.status not in ("running", "connecting"):
-                raise ClusterError(f"lost the Dask scheduler (client {self.client.status})")
-            workers = self._call(self.client.nthreads) if self.client.status == "running" else {}
-            if workers:
-                alone_since = None
-            elif alone_since is None:
-                alone_since = time.monotonic()
-            elif time.monotonic() - alone_since > self.no_workers_grace:
-                raise ClusterError(
-                    "every Dask worker was lost and none came back within "
-                    f"{self.no_workers_grace:g} s; start workers and resume"
-                )
+        results: list[Any] = []
         for future in futures:
-            if future.status == "error":
-                failure = future.exception()
-                if isinstance(failure, LogisticNeuronError):
-                    raise failure
-                raise ClusterError(
-                    f"a task failed on the Dask cluster ({type(failure).__name__}: "
-                    f"{_reason(failure)})"
+            while True:
+                try:
+                    if keep:
+                        with self.client.as_current():
+                            _distributed().wait([future], timeout=POLL_INTERVAL)
+                        self._check(future)
+                        break
+                    results.append(future.result(timeout=POLL_INTERVAL))
+                    break
+                except TimeoutError:
+                    pass
+                except LogisticNeuronError:
+                    raise
+                except Exception as exc:
+                    self._check(future)
+                    raise ClusterError(
+                        f"lost the Dask cluster ({type(exc).__name__}: {_reason(exc)})"
+                    ) from None
+                if self.client.status not in ("running", "connecting"):
+                    raise ClusterError(f"lost the Dask scheduler (client {self.client.status})")
+                workers = (
+                    self._call(self.client.nthreads) if self.client.status == "running" else {}
                 )
-            if future.status == "cancelled":
-                raise ClusterError("lost the Dask scheduler (the run's tasks were cancelled)")
-        return [] if keep else self._call(self.client.gather, futures)
+                if workers:
+                    alone_since = None
+                elif alone_since is None:
+                    alone_since = time.monotonic()
+                elif time.monotonic() - alone_since > self.no_workers_grace:
+                    raise ClusterError(
+                        "every Dask worker was lost and none came back within "
+                        f"{self.no_workers_grace:g} s; start workers and resume"
+                    )
+        return results
+
+    def _check(self, future: Any) -> None:
+        """Raise the error of a failed or cancelled future (ours as is, others as ClusterError)."""
+        if future.status == "error":
+            failure = future.exception()
+            if isinstance(failure, LogisticNeuronError):
+                raise failure
+            raise ClusterError(
+                f"a task failed on the Dask cluster ({type(failure).__name__}: {_reason(failure)})"
+            )
+        if future.status == "cancelled":
+            raise ClusterError("lost the Dask scheduler (the run's tasks were cancelled)")
 
     def partials(self, w: Any, b: float, want_cost: bool, iteration: int) -> list[Partial]:
         """One task per group, carrying ``w``; partials back in group order."""
