@@ -152,3 +152,55 @@ def running_server(*args: str, cwd: Path | None = None) -> Iterator[ServerProces
     finally:
         if process.poll() is None:
             server.stop()
+
+
+def hold_training(monkeypatch, release: threading.Event | None = None) -> None:
+    """Make every training run wait after its first step until it is stopped.
+
+    A run on the bundled faces is over in a second or two; a test of "one run at a
+    time" or of the stop button must not race it. The held run keeps calling the
+    app's own callback (which raises when Stop was pressed), so it ends exactly
+    when the test stops it. The five-minute bound only keeps a broken test from
+    hanging forever. With ``release``, the run also goes on (to its end) once
+    ``release`` is set.
+    """
+    import time
+
+    import logistic_neuron.web.training as training
+
+    real_fit = training.fit
+
+    def held_fit(*args, callback, **kwargs):
+        def hold(progress):
+            callback(progress)
+            if progress.iteration > 1:
+                return
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and not (release and release.is_set()):
+                time.sleep(0.01)
+                callback(progress)  # raises once Stop was pressed
+
+        return real_fit(*args, callback=hold, **kwargs)
+
+    monkeypatch.setattr(training, "fit", held_fit)
+
+
+@contextlib.contextmanager
+def server_in_thread(app) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free localhost port in this process; yields the URL."""
+    import uvicorn
+
+    from logistic_neuron.web.server import bind, url_of
+
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            threading.Event().wait(0.01)
+        yield url_of(sock)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()

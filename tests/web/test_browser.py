@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from logistic_neuron.cli.main import main
-from support.web import CHROMIUM, launch_chromium, photo_bytes, running_server, train_small_model
+from support.web import (
+    CHROMIUM,
+    hold_training,
+    launch_chromium,
+    photo_bytes,
+    running_server,
+    server_in_thread,
+    train_small_model,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -151,31 +159,72 @@ def test_an_upload_over_the_limit_shows_the_413_message(page, workspace):
     assert page.locator(".prediction").count() == 0
 
 
-def test_train_and_watch_the_curve_move_then_save(page, workspace):
-    page.fill("#iterations", "3000")
-    page.fill("#learning-rate", "0.005")
-    page.click("#train-button")
-    # The curve moves: points arrive while the run goes on, then the run finishes.
-    page.wait_for_function("Number(document.getElementById('cost-chart').dataset.points) >= 2")
-    page.wait_for_function("document.getElementById('train-status').dataset.state === 'finished'")
-    assert page.get_attribute("#cost-chart", "data-points") == "100"
-    status = page.inner_text("#train-status")
-    assert "3000 iterations in" in status and "Photos are now scored with this model" in status
-    assert float(page.inner_text("#cost-value")) < 0.693
-    assert page.inner_text("#test-accuracy").endswith("%")
-    page.wait_for_function("document.getElementById('model-status').innerText.includes('run 1')")
-    page.click("#save-button")
-    page.wait_for_function("document.getElementById('train-status').innerText.includes('saved')")
-    assert "Model saved as web-model-1.npz" in page.inner_text("#train-status")
-    assert (workspace / "saved" / "web-model-1.npz").is_file()
-    assert page.problems == []
+def test_train_and_watch_the_curve_move_then_save(chromium, workspace, tmp_path, monkeypatch):
+    # In this process: the run is held after its first step, so the page is seen with one
+    # point of the curve, then released and seen again with all of them.
+    import threading
+
+    from logistic_neuron.web.app import create_app
+    from logistic_neuron.web.settings import ServerSettings
+
+    release = threading.Event()
+    hold_training(monkeypatch, release)
+    app = create_app(ServerSettings(model_path=workspace / "faces.npz", model_dir=tmp_path))
+    with server_in_thread(app) as url:
+        context = chromium.new_context()
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.goto(url)
+        page.wait_for_selector("#model-status strong")
+        page.fill("#iterations", "3000")
+        page.fill("#learning-rate", "0.005")
+        page.click("#train-button")
+        page.wait_for_function("document.getElementById('cost-chart').dataset.points === '1'")
+        assert page.inner_text("#iteration") == "1"
+        assert float(page.inner_text("#cost-value")) == 0.693147
+        release.set()
+        page.wait_for_function(
+            "document.getElementById('train-status').dataset.state === 'finished'"
+        )
+        assert page.get_attribute("#cost-chart", "data-points") == "100"
+        status = page.inner_text("#train-status")
+        assert "3000 iterations in" in status and "Photos are now scored with this model" in status
+        assert float(page.inner_text("#cost-value")) < 0.693
+        assert page.inner_text("#test-accuracy").endswith("%")
+        page.wait_for_function(
+            "document.getElementById('model-status').innerText.includes('run 1')"
+        )
+        page.click("#save-button")
+        page.wait_for_function(
+            "document.getElementById('train-status').innerText.includes('saved')"
+        )
+        assert "Model saved as web-model-1.npz" in page.inner_text("#train-status")
+        assert (tmp_path / "web-model-1.npz").is_file()
+        assert problems == []
+        context.close()
 
 
-def test_stop_button_ends_a_long_run(page):
-    page.fill("#iterations", "100000")
-    page.click("#train-button")
-    page.wait_for_function("Number(document.getElementById('cost-chart').dataset.points) >= 1")
-    page.click("#stop-button")
-    page.wait_for_function("document.getElementById('train-status').dataset.state === 'stopped'")
-    assert "stopped after" in page.inner_text("#train-status")
-    assert page.is_enabled("#train-button") and not page.is_enabled("#stop-button")
+def test_stop_button_ends_a_long_run(chromium, workspace, tmp_path, monkeypatch):
+    # In this process, so that the run can be held until Stop is pressed (no race with its end).
+    from logistic_neuron.web.app import create_app
+    from logistic_neuron.web.settings import ServerSettings
+
+    hold_training(monkeypatch)
+    app = create_app(ServerSettings(model_path=workspace / "faces.npz", model_dir=tmp_path))
+    with server_in_thread(app) as url:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("#model-status strong")
+        page.fill("#iterations", "100000")
+        page.click("#train-button")
+        page.wait_for_function("Number(document.getElementById('cost-chart').dataset.points) >= 1")
+        assert page.is_enabled("#stop-button") and not page.is_enabled("#train-button")
+        page.click("#stop-button")
+        page.wait_for_function(
+            "document.getElementById('train-status').dataset.state === 'stopped'"
+        )
+        assert "stopped after 1 iteration in" in page.inner_text("#train-status")
+        assert page.is_enabled("#train-button") and not page.is_enabled("#stop-button")
+        context.close()

@@ -363,7 +363,8 @@ function follow(job) {
       $("test-accuracy").textContent = percent(event.test_accuracy);
       $("elapsed").textContent = `${event.seconds.toFixed(2)} s`;
       $("engine").textContent = event.engine;
-      const how = event.type === "stopped" ? `stopped after ${event.iterations} iterations` : `${event.iterations} iterations`;
+      const count = `${event.iterations} iteration${event.iterations === 1 ? "" : "s"}`;
+      const how = event.type === "stopped" ? `stopped after ${count}` : count;
       $("train-status").textContent =
         `Run ${job.id}: ${how} in ${event.seconds.toFixed(2)} s (engine ${event.engine}): ` +
         `train accuracy ${percent(event.train_accuracy)}, test accuracy ${percent(event.test_accuracy)}. ` +
