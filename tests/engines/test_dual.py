@@ -13,17 +13,13 @@ from logistic_neuron.engines import dual
 from logistic_neuron.engines.resolver import dual_is_cheaper, fit, resolve_engine
 from logistic_neuron.engines.training import model
 from logistic_neuron.errors import TrainingDivergedError
+from support.arrays import pixel_problem
 from support.course import COURSE_OUTPUT
 
 
 def problem(n_x, m, kind, seed=0):
-    """X (n_x, m) with each example contiguous, labels (1, m)."""
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 256, size=(m, n_x), dtype=np.uint8)
-    Y = (rng.random((1, m)) > 0.5).astype(np.int64)
-    if kind == "uint8":
-        return pixels.T, Y
-    return (pixels.T / 255).astype(kind), Y
+    """X (n_x, m) with each example contiguous (the layout of split.pixels())."""
+    return pixel_problem(n_x, m, kind, seed)
 
 
 def run(X, Y, engine, dtype="float64", **kwargs):

@@ -12,18 +12,14 @@ from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.neuron.optimization import Progress
 from logistic_neuron.neuron.prediction import accuracy, predict
+from support.arrays import pixel_problem
 
 FAST = ["numba", "numpy-blocked"] if kernels.numba_available() else ["numpy-blocked"]
 
 
 def problem(n_x, m, kind, seed=0):
     """X (n_x, m) with each example contiguous (the layout of split.pixels())."""
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 256, size=(m, n_x), dtype=np.uint8)
-    Y = (rng.random((1, m)) > 0.5).astype(np.int64)
-    if kind == "uint8":
-        return pixels.T, Y
-    return (pixels.T / 255).astype(kind), Y
+    return pixel_problem(n_x, m, kind, seed)
 
 
 def run(X, Y, engine, dtype="float64", **kwargs):
