@@ -79,3 +79,22 @@ X = np.ones((4, 6)); Y = np.array([[0, 1, 0, 1, 0, 1]])
 fit(X, Y, num_iterations=2, learning_rate=0.1, engine="numba")
 """
     assert "numba" in loaded_after(setup)
+
+
+def test_import_and_top_level_help_do_not_even_load_numpy():
+    probe = "import json, sys\n{setup}\nprint(json.dumps('numpy' in sys.modules))"
+    for setup in ("import logistic_neuron", HELP.format(argv=["--help"])):
+        proc = subprocess.run(
+            [sys.executable, "-c", probe.format(setup=setup)], capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout.strip().splitlines()[-1]) is False
+
+
+def test_lazy_names_resolve():
+    import logistic_neuron
+
+    for name in logistic_neuron.__all__:
+        assert getattr(logistic_neuron, name) is not None
+    with pytest.raises(AttributeError):
+        logistic_neuron.no_such_name  # noqa: B018
