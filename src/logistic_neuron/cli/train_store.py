@@ -167,6 +167,7 @@ def run(
         test_accuracy=test_accuracy,
         data=DataRecord(settings["data"], test_source, train.m, test.m, seed, fraction),
         engine=engine,
+        made_by="command line",
     )
     save_model(trained, model_path)
     if writer is not None:
