@@ -399,6 +399,19 @@ def run(args: argparse.Namespace) -> int:
         # file this run wrote is removed (never a file that took its name since).
         remove_if_ours(checkpoint_path, writer.identity)
     plots = figure_options.write_train_plots(args, trained, dataset)
+    report_run(args, trained, model_path, plots, dataset.source, dataset.test_source)
+    return 0
+
+
+def report_run(
+    args: argparse.Namespace,
+    trained: TrainedModel,
+    model_path: Path,
+    plots: list[str],
+    source: str,
+    test_source: str,
+) -> None:
+    """Print the accuracies, what the run did and where the model went (or one JSON object)."""
     if args.json:
         print_json(
             {
@@ -411,10 +424,10 @@ def run(args: argparse.Namespace) -> int:
                 "dtype": trained.dtype,
                 "classes": list(trained.classes),
                 "image_shape": list(trained.image_shape),
-                "m_train": dataset.train.m,
-                "m_test": dataset.test.m,
-                "data": dataset.source,
-                "test_data": dataset.test_source,
+                "m_train": trained.data.m_train,
+                "m_test": trained.data.m_test,
+                "data": source,
+                "test_data": test_source,
                 "model_path": str(Path(model_path)),
                 "plots": plots,
                 "engine": trained.engine,
@@ -430,7 +443,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"model saved to {model_path}")
         for plot in plots:
             print(f"picture saved to {plot}")
-    return 0
 
 
 def run_summary(trained: TrainedModel) -> list[str]:

@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from logistic_neuron.cli.common import print_json
 from logistic_neuron.cli.main import PROG
-from logistic_neuron.cli.train import CheckpointWriter, CostPrinter
+from logistic_neuron.cli.train import CheckpointWriter, CostPrinter, report_run
 from logistic_neuron.data.dataset import DEFAULT_TEST_FRACTION, Split, held_out_indices
 from logistic_neuron.data.loading import load_labelled
 from logistic_neuron.data.store import Selection, Store, is_store, memory_budget, open_store
@@ -173,31 +172,7 @@ def run(
     if writer is not None:
         # The model supersedes its checkpoint (only the file this run wrote is removed).
         remove_if_ours(checkpoint_path, writer.identity)
-    if args.json:
-        print_json(
-            {
-                "costs": list(trained.costs),
-                "record_every": trained.record_every,
-                "train_accuracy": trained.train_accuracy,
-                "test_accuracy": trained.test_accuracy,
-                "iterations": trained.num_iterations,
-                "learning_rate": trained.learning_rate,
-                "dtype": trained.dtype,
-                "classes": list(trained.classes),
-                "image_shape": list(trained.image_shape),
-                "m_train": train.m,
-                "m_test": test.m,
-                "data": settings["data"],
-                "test_data": test_source,
-                "model_path": str(Path(model_path)),
-                "plots": [],
-                "engine": trained.engine,
-            }
-        )
-    else:
-        print(f"train accuracy: {trained.train_accuracy} %")
-        print(f"test accuracy: {trained.test_accuracy} %")
-        print(f"model saved to {model_path}")
+    report_run(args, trained, model_path, [], settings["data"], test_source)
     return 0
 
 

@@ -106,7 +106,10 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None) -> 
             n_workers=count,
             threads_per_worker=max(1, cores // count),
             processes=True,
+            # No dashboard, and the scheduler's small HTTP server on a free port: the
+            # default 8787 may be taken (another cluster), which Dask warns about.
             dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
         )
         client = distributed.Client(cluster, set_as_default=False)
     try:
