@@ -26,11 +26,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from logistic_neuron.engines.resolver import ENGINES, fit, resolve_engine
+from logistic_neuron.engines.resolver import ENGINES, engine_that_runs, fit, resolve_engine
 from logistic_neuron.engines.step_size import auto_learning_rate
 from logistic_neuron.neuron.activation import sigmoid, softplus
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
+from logistic_neuron.neuron.descent import DescentResult
 from logistic_neuron.neuron.propagation import linear
+from logistic_neuron.neuron.training_options import TrainingOptions
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
 from logistic_neuron.storage.schema import MAX_IMAGE_SIDE
 
@@ -70,6 +72,19 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         When True and the estimator is fitted, ``fit`` starts from the current
         ``coef_`` and ``intercept_`` instead of zeros (same classes and features
         required) and runs ``num_iterations`` more steps.
+    optimizer, beta1, beta2, epsilon, batch_size, lambd, decay_rate, decay_interval, \
+validation_fraction, patience, monitor, keep_best, solver, tol
+        The next lessons' training options, as
+        :class:`~logistic_neuron.neuron.training_options.TrainingOptions` names
+        them: ``optimizer`` in {"gd", "momentum", "rmsprop", "adam"}, mini-batches of
+        ``batch_size`` (None: full batches), L2 strength ``lambd`` (``1 / C`` in
+        ``LogisticRegression``'s terms), learning-rate decay, a validation split
+        of the training rows with keep-best and early stopping, and
+        ``solver="lbfgs"`` (SciPy's L-BFGS, stopping at ``tol``). Runs with any
+        of them take the primal path; all of them work in ``GridSearchCV``.
+    random_state : int or None, default=None
+        Seed of the mini-batch shuffling and the validation split (None: 0, so
+        that two fits give the same model).
 
     Attributes
     ----------
@@ -86,7 +101,11 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
     engine_ : str
         The engine that ran.
     n_iter_ : int
-        Gradient steps taken by the last ``fit``.
+        Iterations run by the last ``fit`` (epochs with mini-batches; fewer than
+        ``num_iterations`` after early stopping; L-BFGS's own count).
+    best_iteration_ : int or None
+        With a validation split and ``keep_best``: the iteration whose
+        parameters ``coef_`` and ``intercept_`` are.
     n_samples_fit_ : int
         Number of examples the last ``fit`` saw.
     n_features_in_ : int
@@ -114,6 +133,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
     engine_: str
     n_iter_: int
     n_samples_fit_: int
+    best_iteration_: int | None
 
     def __init__(
         self,
@@ -123,6 +143,21 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         engine: str = "auto",
         record_every: int = 100,
         warm_start: bool = False,
+        optimizer: str = "gd",
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        batch_size: int | None = None,
+        lambd: float = 0.0,
+        decay_rate: float = 0.0,
+        decay_interval: int | None = None,
+        validation_fraction: float = 0.0,
+        patience: int | None = None,
+        monitor: str = "cost",
+        keep_best: bool = True,
+        solver: str = "descent",
+        tol: float = 1e-4,
+        random_state: int | None = None,
     ) -> None:
         self.learning_rate = learning_rate
         self.num_iterations = num_iterations
@@ -130,6 +165,21 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         self.engine = engine
         self.record_every = record_every
         self.warm_start = warm_start
+        self.optimizer = optimizer
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.batch_size = batch_size
+        self.lambd = lambd
+        self.decay_rate = decay_rate
+        self.decay_interval = decay_interval
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.monitor = monitor
+        self.keep_best = keep_best
+        self.solver = solver
+        self.tol = tol
+        self.random_state = random_state
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -156,6 +206,28 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
             )
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        self._options()
+
+    def _options(self) -> TrainingOptions:
+        """The training options of these parameters, checked (one-line ``ValueError``)."""
+        seed = 0 if self.random_state is None else self.random_state
+        return TrainingOptions(
+            optimizer=self.optimizer,
+            beta1=self.beta1,
+            beta2=self.beta2,
+            epsilon=self.epsilon,
+            batch_size=self.batch_size,
+            lambd=self.lambd,
+            decay_rate=self.decay_rate,
+            decay_interval=self.decay_interval,
+            seed=seed,
+            validation_fraction=self.validation_fraction,
+            patience=self.patience,
+            monitor=self.monitor,
+            keep_best=self.keep_best,
+            solver=self.solver,
+            tol=self.tol,
+        ).checked()
 
     def _validate(self, X: Any, y: Any = "no_validation", *, reset: bool) -> Any:
         """scikit-learn's checks (2-D, finite, not complex, not sparse, n_features), then dtype.
@@ -231,6 +303,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
                 "w": self.coef_.T.astype(self.dtype),
                 "b": float(self.intercept_[0]),
             }
+        options = self._options()
         engine = resolve_engine(features, self.dtype, self.num_iterations, self.engine)
         if warm and engine == "dual":
             # The dual engine starts from w = X alpha; a warm start is a general w.
@@ -243,6 +316,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
             dtype=self.dtype,
             engine=engine,
             record_every=self.record_every,
+            options=options,
             **start,
         )
         self.classes_ = classes
@@ -250,8 +324,11 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.array([result.b], dtype=np.float64)
         self.costs_ = list(result.costs)
         self.learning_rate_ = rate
-        self.engine_ = engine
-        self.n_iter_ = result.num_iterations
+        # Runs beyond plain gradient descent take the primal path (or L-BFGS).
+        self.engine_ = engine_that_runs(features, self.dtype, self.num_iterations, engine, options)
+        general = result if isinstance(result, DescentResult) else None
+        self.n_iter_ = result.num_iterations if general is None else general.iterations_run
+        self.best_iteration_ = None if general is None else general.best_iteration
         self.n_samples_fit_ = int(X.shape[0])
         return self
 
@@ -350,11 +427,17 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         """
         model = load_model(path)
         rate: float | str = "auto" if model.learning_rate_rule == "auto" else model.learning_rate
+        extra: dict[str, Any] = {}
+        if model.options is not None:
+            # The file's training options, under the estimator's parameter names.
+            extra = {k: v for k, v in model.options.items() if k != "seed"}
+            extra["random_state"] = model.options["seed"]
         clf = cls(
             learning_rate=rate,
             num_iterations=model.num_iterations,
             dtype=model.dtype,
             record_every=model.record_every,
+            **extra,
         )
         clf.classes_ = _labels_from_names(model.classes, model.class_type)
         clf.coef_ = np.asarray(model.w, dtype=np.float64).reshape(1, -1)
@@ -365,6 +448,8 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
         clf.n_iter_ = model.num_iterations
         clf.n_features_in_ = model.n_x
         clf.n_samples_fit_ = model.data.m_train
+        # Files written by train record it; the estimator's own files do not (yet).
+        clf.best_iteration_ = model.run["best_iteration"] if model.run else None
         clf.image_shape_ = tuple(model.image_shape)
         clf.mode_ = model.mode
         clf.made_by_ = model.made_by
@@ -394,6 +479,10 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
                 f"give image_shape for these {n_features} features"
             )
         names, class_type = _names_of_labels(self.classes_)
+        options = self._options()
+        # An early-stopped run recorded costs up to where it stopped: the file keeps
+        # the run's planned length, which its costs always fit.
+        steps = int(self.n_iter_) if options.is_plain else int(self.num_iterations)
         return TrainedModel(
             w=self.coef_.T.astype(self.dtype),
             b=float(self.intercept_[0]),
@@ -402,7 +491,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
             mode=mode,
             classes=names,
             learning_rate=float(self.learning_rate_),
-            num_iterations=int(self.n_iter_),
+            num_iterations=max(steps, int(self.n_iter_)),
             costs=tuple(float(c) for c in self.costs_),
             record_every=int(self.record_every),
             train_accuracy=None,
@@ -417,6 +506,7 @@ class LogisticNeuronClassifier(ClassifierMixin, BaseEstimator):
             made_by="estimator",
             class_type=class_type,
             learning_rate_rule="auto" if isinstance(self.learning_rate, str) else "fixed",
+            options=None if options.is_plain else options.record(),
         )
 
 

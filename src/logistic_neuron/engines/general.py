@@ -160,7 +160,8 @@ def _fit_lbfgs(
         gradients=outcome.gradients,
         costs=outcome.costs,
         learning_rate=learning_rate,
-        num_iterations=max_iter,
+        # The start and every iteration are recorded: up to max_iter + 1 costs.
+        num_iterations=max(max_iter, len(outcome.costs)),
         record_every=1,
         options=options,
         iterations_run=outcome.n_iter,
