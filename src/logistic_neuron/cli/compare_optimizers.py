@@ -123,6 +123,7 @@ def table_rows(comparison: OptimizerComparison) -> list[list[str]]:
     return [
         [
             o.run.label,
+            o.engine,
             str(o.iterations_run) if not o.message else "diverged",
             f"{o.seconds:.1f}",
             number(o.costs[-1]) if o.costs else "-",
@@ -166,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
                         "label": o.run.label,
                         "options": o.run.options.record(),
                         "learning_rate": o.run.learning_rate,
+                        "engine": o.engine,
                         "iterations_run": o.iterations_run,
                         "seconds": o.seconds,
                         "costs": o.costs,
@@ -187,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         f"up to {comparison.num_iterations} iterations per run on {dataset.source} "
         f"({dataset.train.m} training, {dataset.test.m} test examples)"
     )
-    header = ["run", "iterations", "seconds", "final cost", "train", "validation", "test",
+    header = ["run", "engine", "iterations", "seconds", "final cost", "train", "validation", "test",
               "kept iteration"]  # fmt: skip
     print(format_table(header, table_rows(comparison)))
     for o in comparison.outcomes:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from logistic_neuron.engines.resolver import fit
+from logistic_neuron.engines.resolver import engine_that_runs, fit
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.neuron.backend import Array, np, to_numpy
 from logistic_neuron.neuron.descent import DescentResult
@@ -60,6 +60,10 @@ class OptimizerOutcome:
     stopped_early : bool
     message : str
         Why the run diverged ("" otherwise).
+    engine : str
+        What ran it: plain full-batch gd goes to the fastest engine ("auto",
+        often the dual), every other run to the primal reference path or L-BFGS,
+        which matters when reading the seconds.
     """
 
     run: OptimizerRun
@@ -74,6 +78,7 @@ class OptimizerOutcome:
     best_iteration: int | None = None
     stopped_early: bool = False
     message: str = ""
+    engine: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ def run_one(
     dtype: str,
 ) -> OptimizerOutcome:
     """Train and score one run (a diverged run is reported, not raised)."""
+    engine = engine_that_runs(X, dtype, num_iterations, "auto", run.options)
     start = time.perf_counter()
     # When the parameters after each iteration existed (0: the start): the cost
     # recorded at iteration i is the cost of those parameters.
@@ -132,7 +138,9 @@ def run_one(
                 options=run.options,
             )
     except TrainingDivergedError as exc:
-        return OptimizerOutcome(run, seconds=time.perf_counter() - start, message=str(exc))
+        return OptimizerOutcome(
+            run, seconds=time.perf_counter() - start, message=str(exc), engine=engine
+        )
     seconds = time.perf_counter() - start
     costs = [float(c) for c in result.costs]
     every = result.record_every
@@ -164,6 +172,7 @@ def run_one(
         test_accuracy=_scores(w, b, _features(X_test, dtype), Y_test),
         best_iteration=general.best_iteration if general is not None else None,
         stopped_early=general.stopped_early if general is not None else False,
+        engine=engine,
     )
 
 
@@ -224,7 +233,7 @@ def plot_optimizers(comparison: OptimizerComparison, *, title: str | None = None
     fig = new_figure(12.0, 4.8)
     left, right = fig.subplots(1, 2)
     for outcome in comparison.outcomes:
-        label = outcome.run.label
+        label = f"{outcome.run.label} [{outcome.engine}]"
         if outcome.message:
             label += " (diverged)"
         elif outcome.stopped_early:
