@@ -27,9 +27,9 @@ def parse(text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"a": 1e400}', "the number 1e400 is out of range"),
-        ('{"a": NaN}', "NaN is not a number JSON allows"),
-        ('{"a": -Infinity}', "-Infinity is not a number JSON allows"),
+        ('{"a": 1e400}', "holds 1e400, a number out of range"),
+        ('{"a": NaN}', "NaN, not a number JSON allows"),
+        ('{"a": -Infinity}', "-Infinity, not a number JSON allows"),
         ('{"a": ' + "9" * 5000 + "}", "a whole number with 5000 digits"),
         ("[" * 100_000 + "]" * 100_000, f"nested deeper than {MAX_DEPTH} levels"),
         ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"nested deeper than {MAX_DEPTH}"),

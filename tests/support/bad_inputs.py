@@ -27,6 +27,7 @@ from logistic_neuron.data.images import load_image
 from logistic_neuron.data.loading import load_dataset
 from logistic_neuron.errors import ClusterError, DataError, ModelFileError
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
+from support import hostile_files as hf
 from support.imagefactory import make_folder, write_image
 from support.web import bomb_png, photo_bytes
 
@@ -664,6 +665,10 @@ case(
     2,
     "expected a whole number >= 1, got 'ten'",
 )
+case("seed-negative", PARAMS, "--seed -1 (the split's random generator needs >= 0)",
+     lambda d: ["train", "--seed", "-1"], 2,
+     "argument --seed: expected a whole number from 0 to 2**63 - 1, got -1",
+     api=lambda d: load_dataset("faces", seed=-1), api_error=ValueError)  # fmt: skip
 case(
     "rate-zero",
     PARAMS,
@@ -971,3 +976,124 @@ WEB_CASES = [
             lambda: {"content": b"{not json"}, 400, "send the run's settings as a JSON object",
             path="/api/train"),
 ]  # fmt: skip
+# --- hostile files and careless paths (issue 16) --------------------------------------------
+
+HOSTILE = "hostile files"
+PATHS = "careless paths"
+
+
+def hostile_model(build):
+    return lambda d: ["predict", "--model", str(build(d)), "x.png"]
+
+
+def api_model(build):
+    return lambda d: load_model(build(d))
+
+
+for _id, _what, _build, _message in [
+    ("model-encrypted", "a model file whose members are flagged encrypted",
+     hf.encrypted_model, "is encrypted; model files are never encrypted"),
+    ("model-compression", "a model file compressed with bzip2",
+     hf.bzip2_model, "uses compression method 12; only stored and deflate are read"),
+    ("model-zip-bomb", "a 600 KB model file whose w.npy inflates to 600 MB",
+     hf.zip_bomb_model, "more than the 4296 its metadata allows (a possible zip bomb)"),
+    ("model-lying-size", "a model member that inflates to 200 MB but declares 328 bytes",
+     hf.lying_size_model, "inflates to other than its declared size"),
+    ("model-many-members", "a model file with 100 000 entries",
+     hf.many_members_model, "it declares 65535 entries"),
+    ("model-nested-json", "metadata JSON nested 100 000 levels deep",
+     hf.deeply_nested, "its metadata is nested deeper than 16 levels"),
+    ("model-huge-number", "metadata holding 1e400 (infinity once parsed)",
+     hf.huge_number, "its metadata holds 1e400, a number out of range"),
+    ("model-wrong-type", "metadata with a number given as text (checksum recomputed)",
+     lambda d: hf.edited_model(d, lambda m: m["hyperparameters"].update(num_iterations="9")),
+     "metadata field 'hyperparameters.num_iterations' must be a whole number, got '9'"),
+    ("model-huge-shape", "metadata declaring 100000x100000 images (checksum recomputed)",
+     lambda d: hf.edited_model(d, lambda m: m.update(image_shape=[100000, 100000, 1])),
+     "metadata field 'image_shape[0]' must be between 1 and 4096, got 100000"),
+    ("model-fifo", "--model names a FIFO (would block forever)",
+     lambda d: hf.fifo(d / "m.npz"), "m.npz is a pipe (FIFO), not a regular file"),
+]:  # fmt: skip
+    case(_id, HOSTILE, _what, hostile_model(_build), 1, _message,
+         api=api_model(_build), api_error=ModelFileError)  # fmt: skip
+
+case("model-device", HOSTILE, "--model /dev/zero (a device that never ends)",
+     lambda d: ["predict", "--model", "/dev/zero", "x.png"], 1,
+     "/dev/zero is a character device, not a regular file",
+     api=lambda d: load_model("/dev/zero"), api_error=ModelFileError)  # fmt: skip
+
+
+def checkpoint_with(change):
+    def build(d):
+        from logistic_neuron.storage.checkpoint import Checkpoint, save_checkpoint
+
+        settings = {"data": "faces", "iterations": 500, "record_every": 100,
+                    "learning_rate": 0.005, "dtype": "float64", "engine": "auto"}  # fmt: skip
+        path = save_checkpoint(
+            Checkpoint(np.zeros((625, 1)), 0.0, 200, (0.69, 0.5), settings, "abc"), d / "c.npz"
+        )
+        members = hf.read_members(path)
+        meta = hf.metadata_of(members)
+        change(meta["settings"])
+        return hf.write_members(path, hf.resigned(members, meta))
+
+    return build
+
+
+case("checkpoint-missing-key", HOSTILE, "a checkpoint whose settings lack the iterations",
+     lambda d: ["train", "--resume", str(checkpoint_with(lambda s: s.pop("iterations"))(d))],
+     1, "its metadata has no 'settings.iterations'")  # fmt: skip
+case("checkpoint-wrong-type", HOSTILE, "a checkpoint whose learning rate is text",
+     lambda d: ["train", "--resume",
+                str(checkpoint_with(lambda s: s.update(learning_rate="0.1"))(d))],
+     1, "metadata field 'settings.learning_rate' must be a number, got '0.1'")  # fmt: skip
+
+for _id, _what, _build, _message in [
+    ("h5-external-storage", "an .h5 data set stored in another file (secret.txt)",
+     hf.h5_external_storage, "train_set_x uses external storage (its bytes live in another file)"),
+    ("h5-external-device", "an .h5 data set stored in /dev/zero",
+     lambda d: hf.h5_external_storage(d, "/dev/zero"), "train_set_x uses external storage"),
+    ("h5-external-link", "an .h5 file whose images are an external link",
+     hf.h5_external_link, "train_set_x is an external link to"),
+    ("h5-virtual", "an .h5 virtual data set whose source is missing",
+     hf.h5_virtual, "train_set_x is a virtual data set"),
+    ("h5-fill-value", "a 10 KB .h5 file declaring 1.2 GB of chunked fill value",
+     hf.h5_fill_value, "declares 1228800000 bytes of data (shape (100000, 64, 64, 3)) but "
+     "stores only 0"),
+    ("h5-fifo", "--data names a FIFO ending in .h5",
+     lambda d: hf.fifo(d / "d.h5"), "d.h5 is a pipe (FIFO), not a regular file"),
+]:  # fmt: skip
+    case(_id, HOSTILE, _what, (lambda b: lambda d: ["train", "--data", str(b(d))])(_build), 1,
+         _message, api=(lambda b: lambda d: load_dataset(str(b(d))))(_build))  # fmt: skip
+
+case("image-fifo", HOSTILE, "predict on a FIFO named .png (would block forever)",
+     lambda d: ["predict", "--model", str(model_file(d)), str(hf.fifo(d / "x.png"))], 1,
+     "x.png is a pipe (FIFO), not a regular file",
+     api=lambda d: load_image(hf.fifo(d / "x.png")))  # fmt: skip
+case("folder-fifo", HOSTILE, "a FIFO among the images of a class folder: skipped, named",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+                str(d / "m.npz"), "--data", str(folder_with(d, lambda c: hf.fifo(c / "f.png")))],
+     0, "f.png: a pipe (FIFO), not a regular file")  # fmt: skip
+
+case("out-is-data", PATHS, "--model-out is the training data file",
+     lambda d: ["train", "--data", str(good_h5(d)), "--model-out", str(d / "d.h5")], 1,
+     "is the same file as the input --data")  # fmt: skip
+case("out-is-test-data", PATHS, "--model-out is the test data file (through a link)",
+     lambda d: (good_h5(d, "t.h5"), os.symlink(d / "t.h5", d / "l.npz"),
+                ["train", "--data", str(good_h5(d)), "--test", str(d / "t.h5"),
+                 "--model-out", str(d / "l.npz")])[-1],
+     1, "is the same file as the input --test")  # fmt: skip
+case("checkpoint-is-model-out", PATHS, "--checkpoint is the same path as --model-out",
+     lambda d: ["train", "--checkpoint-every", "5", "--model-out", str(d / "m.npz"),
+                "--checkpoint", str(d / "m.npz")],
+     1, "is the same file as --model-out")  # fmt: skip
+case("out-device", PATHS, "--model-out /dev/null (never replaced by a regular file)",
+     lambda d: ["train", "--iterations", "5", "--model-out", "/dev/null"], 1,
+     "cannot write /dev/null: it is a character device, not a regular file")  # fmt: skip
+case("out-fifo", PATHS, "--model-out names a FIFO",
+     lambda d: ["train", "--iterations", "5", "--model-out", str(hf.fifo(d / "m.npz"))], 1,
+     "it is a pipe (FIFO), not a regular file")  # fmt: skip
+case("explain-over-image", PATHS, "predict --explain names the input photo itself",
+     lambda d: ["predict", "--model", str(model_file(d)), "--explain", str(d / "x.png"),
+                str(write_image(d / "x.png", (30, 30)))],
+     1, "is the same file as the input IMAGE")  # fmt: skip

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from logistic_neuron.cli.argtypes import positive_int
+from logistic_neuron.cli.argtypes import positive_int, seed
 from logistic_neuron.data.dataset import Dataset
 from logistic_neuron.data.faces import FACES
 from logistic_neuron.data.loading import load_dataset
@@ -71,7 +71,7 @@ def add_data_options(
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed,
         default=default("seed"),
         help="seed of the stratified hold-out split (default 0)",
     )

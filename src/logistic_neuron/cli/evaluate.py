@@ -12,6 +12,7 @@ from logistic_neuron.cli.options import add_json, add_model_input, open_model
 from logistic_neuron.data.dataset import Dataset, Split, stratified_split
 from logistic_neuron.data.faces import FACES, load_faces
 from logistic_neuron.data.loading import load_dataset, load_labelled
+from logistic_neuron.data.shown_text import shown
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.metrics import evaluate_logits
 from logistic_neuron.storage.model_file import TrainedModel
@@ -160,15 +161,15 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    negative, positive = model.classes
+    negative, positive = (shown(name) for name in model.classes)
     width = max(len(negative), len(positive), 9)
     print(f"examples:  {scores.m}")
     print(f"accuracy:  {scores.accuracy} %")
-    print(f"precision: {scores.precision:.4f}  (of images predicted {positive!r}, share right)")
-    print(f"recall:    {scores.recall:.4f}  (of {positive!r} images, share found)")
+    print(f"precision: {scores.precision:.4f}  (of images predicted '{positive}', share right)")
+    print(f"recall:    {scores.recall:.4f}  (of '{positive}' images, share found)")
     print(f"log loss:  {scores.log_loss:.6f}")
     print("confusion matrix (rows: true class, columns: predicted class):")
     print(f"  {'':{width}}  {negative:>{width}}  {positive:>{width}}")
-    for name, row in zip(model.classes, scores.confusion_matrix, strict=True):
+    for name, row in zip((negative, positive), scores.confusion_matrix, strict=True):
         print(f"  {name:{width}}  {row[0]:>{width}}  {row[1]:>{width}}")
     return 0

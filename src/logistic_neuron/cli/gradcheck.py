@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.argtypes import positive_float, positive_int, seed
 from logistic_neuron.lesson.gradcheck import DEFAULT_EPSILON, gradient_check
 from logistic_neuron.neuron.backend import np
 
@@ -63,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="T",
         help="largest relative difference that passes (default 1e-7)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of w and of the samples")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of w and of the samples")
     parser.set_defaults(run=run)
 
 

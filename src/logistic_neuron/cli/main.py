@@ -129,8 +129,11 @@ def build_parser(argv: Sequence[str] | None = None) -> OneLineParser:
 
 def error_line(message: str) -> str:
     """Format a one-line error message."""
+    from logistic_neuron.data.shown_text import shown  # lazily: data loads Pillow
+
     first = " ".join(str(message).split())
-    return f"{PROG}: error: {first}"
+    # Messages quote file and class names: their control characters are shown, not obeyed.
+    return f"{PROG}: error: {shown(first)}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,6 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc) or type(exc).__name__
         if isinstance(exc, OSError) and not isinstance(exc, LogisticNeuronError):
             message = describe_os_error(exc)
+        elif isinstance(exc, MemoryError):
+            message = (
+                f"not enough memory for this job ({message}); use smaller images or data, "
+                "or a machine with more memory"
+            )
         print(error_line(message), file=sys.stderr)
         return code
 
@@ -186,8 +194,10 @@ def show_warning(
     **_: Any,
 ) -> None:
     """Print a warning as one line on stderr (no source line, no file name)."""
+    from logistic_neuron.data.shown_text import shown
+
     text = " ".join(str(message).split())
-    print(f"{PROG}: warning: {text}", file=sys.stderr)
+    print(f"{PROG}: warning: {shown(text)}", file=sys.stderr)
 
 
 def describe_os_error(exc: OSError) -> str:

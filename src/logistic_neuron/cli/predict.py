@@ -8,9 +8,11 @@ from typing import Any
 
 from logistic_neuron.cli import figure_options
 from logistic_neuron.cli.common import print_json
+from logistic_neuron.cli.main import error_line
 from logistic_neuron.cli.options import add_images, add_json, add_model_input, open_model
 from logistic_neuron.data.images import LoadedImage
 from logistic_neuron.data.parallel import read_images_parallel
+from logistic_neuron.data.shown_text import shown
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.prediction import THRESHOLD
@@ -84,12 +86,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         for result in results:
             notes = f"  ({'; '.join(result['preprocessing'])})" if result["preprocessing"] else ""
+            # File and class names are untrusted: one prediction stays one line.
             print(
-                f"{result['image']}: {result['class']} (label {result['label']}, "
-                f"p({model.classes[1]}) = {result['probability']:.4f}){notes}"
+                f"{shown(result['image'])}: {shown(result['class'])} (label {result['label']}, "
+                f"p({shown(model.classes[1])}) = {result['probability']:.4f}){notes}"
             )
         for picture in pictures:
             print(f"picture saved to {picture}")
     for failure in failures:
-        print(f"logistic-neuron: error: {failure}", file=sys.stderr)
+        print(error_line(failure), file=sys.stderr)
     return 1 if failures else 0

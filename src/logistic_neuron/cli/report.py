@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from logistic_neuron.cli.argtypes import positive_float
+from logistic_neuron.cli.argtypes import positive_float, positive_int
 from logistic_neuron.cli.evaluate import recorded_dataset, scoring_split
 from logistic_neuron.cli.options import (
     add_images,
@@ -17,6 +17,7 @@ from logistic_neuron.cli.options import (
     open_model,
 )
 from logistic_neuron.data.images import read_image
+from logistic_neuron.errors import UsageError
 from logistic_neuron.neuron.backend import require
 from logistic_neuron.pictures.curves import (
     LESSON_LEARNING_RATES,
@@ -30,6 +31,10 @@ from logistic_neuron.storage.atomic import check_output_folder
 from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "report.html"
+
+#: Most iterations ``report`` retrains for without being asked: a model file
+#: says how long its run was, and a crafted one could say 10^9.
+DEFAULT_MAX_RETRAIN = 100_000
 
 
 def html_file(text: str) -> Path:
@@ -87,6 +92,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="learning rates to compare (default 0.01 0.001 0.0001), each trained for the "
         "model's number of iterations",
     )
+    parser.add_argument(
+        "--max-iterations",
+        type=positive_int,
+        default=DEFAULT_MAX_RETRAIN,
+        metavar="N",
+        help="retrain only if the model records at most N iterations (default "
+        f"{DEFAULT_MAX_RETRAIN}): the number comes from the model file",
+    )
     parser.set_defaults(run=run)
 
 
@@ -103,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         (Path(path).name, read_image(path, (height, width), model.mode).pixels) for path in images
     ]
     needs_training_data = not (args.no_overfitting and args.no_comparison)
+    if needs_training_data and model.num_iterations > args.max_iterations:
+        raise UsageError(
+            f"{args.model} records {model.num_iterations} iterations; report retrains for at "
+            f"most {args.max_iterations}: raise --max-iterations, or skip retraining with "
+            "--no-overfitting --no-comparison"
+        )
     recorded = recorded_dataset(model) if needs_training_data else None
     split, split_name = scoring_split(model, args.data, recorded)
     overfitting: OverfittingCurve | None = None

@@ -44,7 +44,13 @@ from logistic_neuron.storage.checkpoint import (
     save_checkpoint,
 )
 from logistic_neuron.storage.model_file import TrainedModel, package_model, save_model
-from logistic_neuron.storage.paths import check_outputs, file_identity, remove_if_ours, same_file
+from logistic_neuron.storage.paths import (
+    Identity,
+    check_outputs,
+    file_identity,
+    remove_if_ours,
+    same_file,
+)
 
 DEFAULT_MODEL_PATH = DEFAULT_MODEL
 
@@ -182,8 +188,8 @@ class CheckpointWriter:
         self.settings = settings
         self.data_fingerprint = data_fingerprint
         self.saved = False
-        #: (device, inode) of the checkpoint last written: only that file is removed at the end.
-        self.identity: tuple[int, int] | None = None
+        #: Identity of the checkpoint last written: only that file is removed at the end.
+        self.identity: Identity | None = None
 
     def __call__(self, progress: Progress) -> None:
         if progress.iteration % self.every or progress.iteration >= progress.num_iterations:
@@ -193,7 +199,7 @@ class CheckpointWriter:
                 w=np.asarray(progress.w),
                 b=progress.b,
                 iteration=progress.iteration,
-                costs=progress.costs,
+                costs=tuple(progress.costs),
                 settings=self.settings,
                 data_fingerprint=self.data_fingerprint,
                 # The dual engine resumes from its coefficients (w = X alpha), bit for bit.

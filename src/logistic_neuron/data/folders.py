@@ -8,9 +8,11 @@ warning that names them.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from logistic_neuron.data.dataset import Split, warn_skipped
+from logistic_neuron.data.files import kind_of
 from logistic_neuron.data.images import channels_of, check_size
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
@@ -62,15 +64,17 @@ def _image_files(class_folder: Path) -> list[Path]:
             warn_skipped(f"skipped {entry}: hidden or system file")
             continue
         try:
-            is_file = entry.is_file()
+            mode: int | None = entry.stat().st_mode
         except OSError:
-            is_file = False
-        if not is_file:
-            reason = (
-                "a folder (nested folders are not read)"
-                if entry.is_dir()
-                else "not a readable file"
-            )
+            mode = None
+        if mode is None or not stat.S_ISREG(mode):
+            # FIFOs, devices and sockets are never opened: a FIFO would block forever.
+            if mode is None:
+                reason = "not a readable file"
+            elif stat.S_ISDIR(mode):
+                reason = "a folder (nested folders are not read)"
+            else:
+                reason = f"{kind_of(mode)}, not a regular file"
             warn_skipped(f"skipped {entry}: {reason}")
             continue
         if entry.suffix.lower() not in IMAGE_SUFFIXES:

@@ -229,6 +229,8 @@ def decode_image(
         ) from None
     except UnidentifiedImageError:
         raise DataError(f"{name} is not an image file Pillow can read") from None
+    except MemoryError:
+        raise DataError(f"not enough memory to decode {name}; shrink it first") from None
     except PermissionError:
         raise DataError(f"cannot read {name}: permission denied") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:

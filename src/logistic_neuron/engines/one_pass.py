@@ -14,6 +14,7 @@ from typing import Any
 
 from logistic_neuron.engines import kernels
 from logistic_neuron.neuron.backend import is_numpy, np
+from logistic_neuron.neuron.costs import CostLog
 from logistic_neuron.neuron.optimization import (
     OptimizationResult,
     Progress,
@@ -123,7 +124,7 @@ def fit_one_pass(
     weights = np.array(w, dtype=compute).reshape(n_x)  # a private, contiguous copy
     workspace = kernels.Workspace(m, n_x, compute) if engine == "numba" else None
 
-    costs = [float(c) for c in previous_costs]
+    costs = CostLog(previous_costs)
     last = kernels.PassResult(
         dw=np.zeros(n_x, dtype=compute), db=0.0, cost=0.0, finite=True, w_next=weights
     )
@@ -156,7 +157,7 @@ def fit_one_pass(
         weights = last.w_next
         b = b - learning_rate * last.db
         if callback is not None:
-            callback(Progress(i + 1, num_iterations, weights.reshape(n_x, 1), b, tuple(costs)))
+            callback(Progress(i + 1, num_iterations, weights.reshape(n_x, 1), b, costs.snapshot()))
     if not (math.isfinite(b) and bool(np.isfinite(weights).all())):
         check_divergence([*costs, math.inf], num_iterations, learning_rate)
     return OptimizationResult(

@@ -27,6 +27,7 @@ from logistic_neuron.neuron.backend import (
     namespace,
     overflow_checked_by_caller,
 )
+from logistic_neuron.neuron.costs import CostLog
 from logistic_neuron.neuron.propagation import (
     Gradients,
     cost_from_logits,
@@ -58,8 +59,9 @@ class Progress:
         Total number of iterations of this run.
     w : array, shape (n_x, 1)
     b : float
-    costs : tuple of float
-        Costs recorded so far.
+    costs : sequence of float
+        Costs recorded so far: a read-only view taken in O(1)
+        (:class:`~logistic_neuron.neuron.costs.CostSnapshot`).
     state : object, optional
         Everything else a resumed run needs (optimiser moments, shuffling
         generator, validation history): a
@@ -71,7 +73,7 @@ class Progress:
     num_iterations: int
     w: Array
     b: float
-    costs: tuple[float, ...]
+    costs: Sequence[float]
     state: Any = None
 
 
@@ -201,7 +203,12 @@ def check_divergence(costs: Sequence[float], iteration: int, learning_rate: floa
             f"training diverged at iteration {iteration}: the cost rose from {costs[0]:.6g} "
             f"to {last:.6g} {hint}"
         )
-    if last > costs[0] and all(c <= costs[0] for c in costs[1:-1]):
+    first_rise = (
+        costs.first_rise  # O(1): a long run checks at every record
+        if isinstance(costs, CostLog)
+        else last > costs[0] and all(c <= costs[0] for c in costs[1:-1])
+    )
+    if first_rise:
         # Said once per run: the first time the cost climbs above where it started.
         warnings.warn(
             f"the cost rose from {costs[0]:.6g} to {last:.6g} by iteration {iteration}: "
@@ -311,7 +318,7 @@ def optimize(
         num_iterations, learning_rate, record_every, start_iteration, previous_costs
     )
 
-    costs = [float(c) for c in previous_costs]
+    costs = CostLog(previous_costs)
     grads = Gradients(dw=w, db=0.0)
     xp = namespace(w, X)
     for i in range(start_iteration, num_iterations):
@@ -334,7 +341,7 @@ def optimize(
             w = materialize(w - learning_rate * grads.dw)
             b = float(b - learning_rate * grads.db)
         if callback is not None:
-            callback(Progress(i + 1, num_iterations, w, b, tuple(costs)))
+            callback(Progress(i + 1, num_iterations, w, b, costs.snapshot()))
     if not (math.isfinite(b) and all_finite(xp, w)):
         check_divergence([*costs, math.inf], num_iterations, learning_rate)
     return OptimizationResult(

@@ -494,10 +494,10 @@ def compare_learning_rates(
     test_features = as_features(X_test, dtype)
     runs = []
     for rate in rates:
-        seen: list[tuple[float, ...]] = [()]
+        seen: list[Sequence[float]] = [()]
 
-        def remember(progress: Progress, seen: list[tuple[float, ...]] = seen) -> None:
-            seen[0] = progress.costs
+        def remember(progress: Progress, seen: list[Sequence[float]] = seen) -> None:
+            seen[0] = progress.costs  # an O(1) view, not a copy
 
         try:
             with warnings.catch_warnings():

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from logistic_neuron.data.shown_text import shown
 from logistic_neuron.neuron.backend import np, require, to_numpy
 from logistic_neuron.neuron.prediction import THRESHOLD
 from logistic_neuron.storage.atomic import atomic_write
@@ -88,6 +89,12 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = DEFAULT_DPI) -> by
     if fmt not in FORMATS.values():
         raise ValueError(f"unknown picture format {fmt!r}: use png or svg")
     matplotlib = require("matplotlib", "plot")
+    text_module = require("matplotlib.text", "plot")
+    # Titles hold class and file names from files anyone can write: draw them as
+    # plain text, never as mathtext ("$\\frac{$" would crash the renderer).
+    for text in fig.findobj(text_module.Text):
+        text.set_parse_math(False)
+        text.set_text("\n".join(shown(line) for line in text.get_text().split("\n")))
     buffer = io.BytesIO()
     # Dates and random ids would make every rendering of the same figure differ.
     metadata = {"Software": None} if fmt == "png" else {"Date": None}

@@ -15,13 +15,14 @@ import io
 import json
 import math
 import os
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from logistic_neuron.data.files import open_regular
-from logistic_neuron.errors import ModelFileError
+from logistic_neuron.errors import ModelFileError, OutputError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.storage.atomic import atomic_write
 from logistic_neuron.storage.schema import (
@@ -76,10 +77,39 @@ def encode_archive(arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -> b
     return buffer.getvalue()
 
 
+def _non_finite_field(value: Any, where: str = "") -> tuple[str, float] | None:
+    """The first field holding NaN or an infinity (JSON has neither), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where or "(top)", value
+    if isinstance(value, dict):
+        items: Any = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for path, item in items:
+        found = _non_finite_field(item, path)
+        if found is not None:
+            return found
+    return None
+
+
 def write_archive(
     path: str | os.PathLike[str], arrays: dict[str, np.ndarray], metadata: dict[str, Any]
 ) -> Path:
-    """Encode and write an archive atomically; return its path."""
+    """Encode and write an archive atomically; return its path.
+
+    Raises
+    ------
+    OutputError
+        When a metadata value cannot be stored (NaN or infinity), naming it.
+    """
+    bad = _non_finite_field(metadata)
+    if bad is not None:
+        raise OutputError(
+            f"cannot write {path}: metadata field {bad[0]!r} is {bad[1]}, which a file of "
+            "this format cannot hold (only finite numbers)"
+        )
     data = encode_archive(arrays, metadata)
     with atomic_write(path, "wb") as handle:
         handle.write(data)
@@ -91,6 +121,22 @@ ALLOWED_COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "defl
 
 #: Array types an archive may hold: floats for parameters, bytes for metadata.
 ALLOWED_DTYPES = frozenset({"<f8", "<f4", "|u1", "<i8"})
+
+
+def _declared_entries(handle: BinaryIO, size: int) -> int | None:
+    """How many entries the end-of-central-directory record declares (None if not found).
+
+    Read before :class:`zipfile.ZipFile` parses the directory, which would build
+    one object per entry: a small file can declare millions of them.
+    """
+    tail = min(size, 22 + 65535)  # the record, plus the longest comment
+    handle.seek(size - tail)
+    data = handle.read(tail)
+    at = data.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(data):
+        return None
+    (total,) = struct.unpack_from("<H", data, at + 10)
+    return int(total)
 
 
 def _check_entries(
@@ -185,6 +231,10 @@ def _read_members(
             raise fail(f"the file is {size} bytes, larger than any this tool writes")
         if not zipfile.is_zipfile(handle):
             raise fail("it is not a .npz archive (pickles and other formats are never loaded)")
+        entries = _declared_entries(handle, size)
+        if entries is not None and entries > len(names) + 1:
+            expected = ", ".join(sorted(f"{k}.npy" for k in (*names, "metadata")))
+            raise fail(f"it must hold exactly {expected}; it declares {entries} entries")
         handle.seek(0)
         try:
             with zipfile.ZipFile(handle) as archive:
@@ -217,6 +267,8 @@ def _read_members(
             RuntimeError,
         ) as exc:
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            if "CRC" in reason:
+                reason += ": a member is corrupt, or inflates to other than its declared size"
             raise fail(f"cannot read its arrays ({reason})") from None
     return arrays, meta
 

@@ -91,17 +91,28 @@ def check_outputs(
     return [path for _, path in written]
 
 
-def file_identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    """``(st_dev, st_ino)`` of an existing file, or ``None``."""
+#: What identifies a file we wrote: device, inode, size, modification and change times
+#: (the inode alone is not enough: a file system reuses the number of a deleted file).
+Identity = tuple[int, int, int, int, int]
+
+
+def file_identity(path: str | os.PathLike[str]) -> Identity | None:
+    """The :data:`Identity` of an existing file, or ``None``."""
     try:
         status = os.stat(path)
     except OSError:
         return None
-    return status.st_dev, status.st_ino
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
 
 
-def remove_if_ours(path: str | os.PathLike[str], identity: tuple[int, int] | None) -> bool:
-    """Delete ``path`` only if it is still the file we wrote (same device and inode).
+def remove_if_ours(path: str | os.PathLike[str], identity: Identity | None) -> bool:
+    """Delete ``path`` only if it is still the file we wrote (same :data:`Identity`).
 
     Returns
     -------

@@ -227,7 +227,7 @@ class _Refused(Exception):
 def _parse_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"the number {text[:40]} is out of range")
+        raise _Refused(f"{text[:40]}, a number out of range")
     return value
 
 
@@ -238,7 +238,7 @@ def _parse_int(text: str) -> int:
 
 
 def _parse_constant(text: str) -> float:
-    raise _Refused(f"{text} is not a number JSON allows")
+    raise _Refused(f"{text}, not a number JSON allows")
 
 
 def _depth(value: Any, limit: int) -> int:
