@@ -15,7 +15,7 @@ from support.imagefactory import write_image
 def test_model_out_on_the_data_leaves_the_data_intact(tmp_path, capsys):
     data = good_h5(tmp_path)
     before = data.read_bytes()
-    code = main(["train", "--data", str(data), "--iterations", "5", "--model-out", str(data)])
+    code = main(["train", "--data", str(data), "--iterations", "5", "--out", str(data)])
     assert code == 1
     assert "is the same file as the input --data" in capsys.readouterr().err
     assert data.read_bytes() == before
@@ -24,7 +24,7 @@ def test_model_out_on_the_data_leaves_the_data_intact(tmp_path, capsys):
 def test_model_out_through_a_hard_link_to_the_data(tmp_path, capsys):
     data = good_h5(tmp_path)
     os.link(data, tmp_path / "alias.npz")
-    code = main(["train", "--data", str(data), "--model-out", str(tmp_path / "alias.npz")])
+    code = main(["train", "--data", str(data), "--out", str(tmp_path / "alias.npz")])
     assert code == 1
     assert "same file as the input --data" in capsys.readouterr().err
 
@@ -34,10 +34,10 @@ def test_predict_explain_never_overwrites_the_photos(tmp_path, capsys):
     from support.hostile_files import small_model
 
     model = small_model(tmp_path)
-    photos = [write_image(tmp_path / f"p-{i}.png", (5, 5), seed=i) for i in (1, 2)]
+    photos = [write_image(tmp_path / name, (5, 5)) for name in ("p.png", "p-explained.png")]
     before = [p.read_bytes() for p in photos]
-    # With two images the pictures are p-1.png and p-2.png: the photos themselves.
-    code = main(["predict", "--model", str(model), "--explain", str(tmp_path / "p.png"),
+    # p.png's explanation would be p-explained.png: the second photo itself.
+    code = main(["predict", "--model", str(model), "--plots", str(tmp_path),
                  *map(str, photos)])  # fmt: skip
     assert code == 1
     assert "is the same file as the input IMAGE" in capsys.readouterr().err
@@ -46,9 +46,9 @@ def test_predict_explain_never_overwrites_the_photos(tmp_path, capsys):
 
 def test_retraining_keeps_the_model_files_permissions(tmp_path, capsys):
     out = tmp_path / "m.npz"
-    assert main(["train", "--iterations", "5", "--model-out", str(out)]) == 0
+    assert main(["train", "--iterations", "5", "--out", str(out)]) == 0
     out.chmod(0o600)
-    assert main(["train", "--iterations", "6", "--model-out", str(out)]) == 0
+    assert main(["train", "--iterations", "6", "--out", str(out)]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -67,7 +67,7 @@ def test_a_finished_run_removes_only_the_checkpoint_it_wrote(tmp_path, capsys, m
 
     monkeypatch.setattr(train, "save_model", save_and_swap)
     code = main(["train", "--iterations", "20", "--checkpoint-every", "5",
-                 "--model-out", str(out)])  # fmt: skip
+                 "--out", str(out)])  # fmt: skip
     assert code == 0
     assert checkpoint.read_bytes() == b"not ours"
     assert out.exists()
@@ -76,6 +76,6 @@ def test_a_finished_run_removes_only_the_checkpoint_it_wrote(tmp_path, capsys, m
 def test_a_finished_run_removes_its_own_checkpoint(tmp_path, capsys):
     out = tmp_path / "m.npz"
     code = main(["train", "--iterations", "20", "--checkpoint-every", "5",
-                 "--model-out", str(out)])  # fmt: skip
+                 "--out", str(out)])  # fmt: skip
     assert code == 0
     assert out.exists() and not (tmp_path / "m.checkpoint.npz").exists()

@@ -67,7 +67,7 @@ def test_warnings_about_skipped_files_show_escape_sequences(tmp_path, capsys):
     folder = make_folder(tmp_path / "f", per_class=3, size=(8, 8))
     (folder / "cat" / "notes\x1b[1A.txt").write_text("x")
     code = main(["train", "--iterations", "5", "--image-size", "8", "--data", str(folder),
-                 "--model-out", str(tmp_path / "m.npz")])  # fmt: skip
+                 "--out", str(tmp_path / "m.npz")])  # fmt: skip
     assert code == 0
     err = capsys.readouterr().err
     assert "\x1b" not in err
@@ -102,6 +102,7 @@ def test_predict_explain_with_mathtext_class_names(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     model = hf.small_model(tmp_path, classes=("$\\frac{$", "$x^$"))
     photo = write_image(tmp_path / "$a_{$.png", (5, 5))
-    out = tmp_path / "explained.png"
-    assert main(["predict", "--model", str(model), "--explain", str(out), str(photo)]) == 0
-    assert out.read_bytes().startswith(b"\x89PNG")
+    pictures = tmp_path / "pictures"
+    assert main(["predict", "--model", str(model), "--plots", str(pictures), str(photo)]) == 0
+    (drawn,) = pictures.iterdir()
+    assert drawn.read_bytes().startswith(b"\x89PNG")

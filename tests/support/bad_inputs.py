@@ -1071,29 +1071,30 @@ case("image-fifo", HOSTILE, "predict on a FIFO named .png (would block forever)"
      "x.png is a pipe (FIFO), not a regular file",
      api=lambda d: load_image(hf.fifo(d / "x.png")))  # fmt: skip
 case("folder-fifo", HOSTILE, "a FIFO among the images of a class folder: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--model-out",
+     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
                 str(d / "m.npz"), "--data", str(folder_with(d, lambda c: hf.fifo(c / "f.png")))],
      0, "f.png: a pipe (FIFO), not a regular file")  # fmt: skip
 
-case("out-is-data", PATHS, "--model-out is the training data file",
-     lambda d: ["train", "--data", str(good_h5(d)), "--model-out", str(d / "d.h5")], 1,
+case("out-is-data", PATHS, "--out is the training data file",
+     lambda d: ["train", "--data", str(good_h5(d)), "--out", str(d / "d.h5")], 1,
      "is the same file as the input --data")  # fmt: skip
-case("out-is-test-data", PATHS, "--model-out is the test data file (through a link)",
+case("out-is-test-data", PATHS, "--out is the test data file (through a link)",
      lambda d: (good_h5(d, "t.h5"), os.symlink(d / "t.h5", d / "l.npz"),
                 ["train", "--data", str(good_h5(d)), "--test", str(d / "t.h5"),
-                 "--model-out", str(d / "l.npz")])[-1],
+                 "--out", str(d / "l.npz")])[-1],
      1, "is the same file as the input --test")  # fmt: skip
-case("checkpoint-is-model-out", PATHS, "--checkpoint is the same path as --model-out",
-     lambda d: ["train", "--checkpoint-every", "5", "--model-out", str(d / "m.npz"),
+case("checkpoint-is-model-out", PATHS, "--checkpoint is the same path as --out",
+     lambda d: ["train", "--checkpoint-every", "5", "--out", str(d / "m.npz"),
                 "--checkpoint", str(d / "m.npz")],
-     1, "is the same file as --model-out")  # fmt: skip
-case("out-device", PATHS, "--model-out /dev/null (never replaced by a regular file)",
-     lambda d: ["train", "--iterations", "5", "--model-out", "/dev/null"], 1,
+     1, "is the same file as --out")  # fmt: skip
+case("out-device", PATHS, "--out /dev/null (never replaced by a regular file)",
+     lambda d: ["train", "--iterations", "5", "--out", "/dev/null"], 1,
      "cannot write /dev/null: it is a character device, not a regular file")  # fmt: skip
-case("out-fifo", PATHS, "--model-out names a FIFO",
-     lambda d: ["train", "--iterations", "5", "--model-out", str(hf.fifo(d / "m.npz"))], 1,
+case("out-fifo", PATHS, "--out names a FIFO",
+     lambda d: ["train", "--iterations", "5", "--out", str(hf.fifo(d / "m.npz"))], 1,
      "it is a pipe (FIFO), not a regular file")  # fmt: skip
-case("explain-over-image", PATHS, "predict --explain names the input photo itself",
-     lambda d: ["predict", "--model", str(model_file(d)), "--explain", str(d / "x.png"),
-                str(write_image(d / "x.png", (30, 30)))],
+case("explain-over-image", PATHS, "predict --plots would write x.png's picture over the input "
+     "x-explained.png", lambda d: ["predict", "--model", str(model_file(d)), "--plots", str(d),
+                                  str(write_image(d / "x.png", (30, 30))),
+                                  str(write_image(d / "x-explained.png", (30, 30)))],
      1, "is the same file as the input IMAGE")  # fmt: skip
