@@ -79,3 +79,17 @@ def test_a_finished_run_removes_its_own_checkpoint(tmp_path, capsys):
                  "--out", str(out)])  # fmt: skip
     assert code == 0
     assert out.exists() and not (tmp_path / "m.checkpoint.npz").exists()
+
+
+def test_scoring_many_images_works_in_blocks(tmp_path, monkeypatch):
+    import numpy as np
+
+    from logistic_neuron.storage import model_file
+    from support.hostile_files import small_model
+
+    model = model_file.load_model(small_model(tmp_path))
+    images = np.random.default_rng(0).integers(0, 256, (7, 5, 5, 1), dtype=np.uint8)
+    whole = model.predict_proba(model.features(images)).reshape(-1)
+    monkeypatch.setattr(model_file, "FEATURE_BLOCK_BYTES", 2 * 25 * 8)  # two images a block
+    np.testing.assert_allclose(model.predict_proba_images(images), whole, rtol=0, atol=1e-15)
+    assert model.predict_proba_images(images[:0]).shape == (0,)

@@ -101,3 +101,25 @@ def test_remove_if_ours_only_removes_the_file_we_wrote(tmp_path):
     assert checkpoint.read_bytes() == b"someone else's"
     assert remove_if_ours(checkpoint, file_identity(checkpoint))
     assert not checkpoint.exists()
+
+
+def test_a_ctrl_c_during_the_rename_waits_until_it_is_done(tmp_path, monkeypatch):
+    import signal
+
+    from logistic_neuron.storage import atomic
+
+    target = tmp_path / "m.npz"
+    target.write_bytes(b"old")
+    real_replace = os.replace
+
+    def replace_interrupted(src, dst):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C arrives in the middle of the save
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes_atomic(target, b"new")
+    # The save finished before the interruption was honoured: no half state, no temp file.
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

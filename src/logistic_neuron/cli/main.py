@@ -16,12 +16,14 @@ only dispatches and turns errors into one line on stderr and an exit code:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import signal
 import sys
+import threading
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 from logistic_neuron.errors import LogisticNeuronError, UsageError
@@ -166,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; nothing half-written was left behind", file=sys.stderr)
+        # A second Ctrl-C while saying so must not end in a traceback.
+        with _interrupts_ignored():
+            print(f"{PROG}: interrupted; nothing half-written was left behind", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (LogisticNeuronError, ValueError, OSError, MemoryError) as exc:
         if debug:
@@ -206,6 +210,20 @@ def describe_os_error(exc: OSError) -> str:
     if exc.filename:
         return f"{reason}: {exc.filename}"
     return reason
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C for the block (main thread only; elsewhere it runs as is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -6,7 +6,10 @@
   :mod:`~logistic_neuron.data.faces`: one loader per kind of source;
 * :mod:`~logistic_neuron.data.loading`: :func:`load_dataset`, one entry point for all;
 * :mod:`~logistic_neuron.data.images`: decoding one image (Pillow) exactly as
-  the model expects it; :mod:`~logistic_neuron.data.parallel`: many at once.
+  the model expects it; :mod:`~logistic_neuron.data.parallel`: many at once;
+* :mod:`~logistic_neuron.data.files`: only regular files are opened (a FIFO would
+  block, a device never end); :mod:`~logistic_neuron.data.shown_text`: names from
+  files made safe to print.
 
 May import: :mod:`logistic_neuron.neuron` (for its backend) and
 :mod:`logistic_neuron.errors`. h5py, Pillow and scikit-image are imported only

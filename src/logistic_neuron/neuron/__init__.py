@@ -10,7 +10,8 @@ Modules, read top to bottom as the lecture goes:
 * :mod:`~logistic_neuron.neuron.propagation`: ``initialize_with_zeros`` and
   ``propagate`` (forward pass, cost from ``z``, backward pass);
 * :mod:`~logistic_neuron.neuron.optimization`: ``optimize``, the course's
-  gradient-descent loop (the reference engine);
+  gradient-descent loop (the reference engine); :mod:`~logistic_neuron.neuron.costs`:
+  the costs a run records, in amortised O(1);
 * :mod:`~logistic_neuron.neuron.prediction`: ``predict`` and ``accuracy``;
 * beyond plain gradient descent (the course's *Improving deep neural networks*):
   :mod:`~logistic_neuron.neuron.regularization` (L2),

@@ -6,6 +6,16 @@ named arrays (never object arrays: everything loads with
 array. The metadata carries a SHA-256 ``checksum`` over the arrays and the rest
 of the metadata, so any edit after saving is detected. Entries have fixed
 timestamps: the same content always gives the same bytes.
+
+Reading is bounded before anything is inflated: only a regular file is opened;
+its size, the number of entries its zip directory declares, the member names,
+encryption flags and compression methods (stored and deflate only) are checked
+first; the metadata member is read (at most
+:data:`~logistic_neuron.storage.schema.MAX_METADATA_BYTES`) and parsed with
+bounds; every other member may then inflate to at most the size of the ``w``
+its metadata declares, checked against the declared size and again while
+inflating; ``.npy`` headers are checked against the bytes present before any
+array is made.
 """
 
 from __future__ import annotations

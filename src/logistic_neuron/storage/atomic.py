@@ -4,15 +4,20 @@ Data goes to a temporary file in the destination's folder, is flushed and
 ``fsync``-ed, and then renamed over the destination (``os.replace`` is atomic
 on POSIX and Windows within one file system). If anything fails, or the
 process is interrupted, the temporary file is removed and the destination is
-untouched.
+untouched. Only regular files are replaced: a device (``/dev/null``), FIFO,
+socket or folder at the destination is refused, before writing and again just
+before the rename. A replaced file keeps its permissions; a new one gets what
+a plain ``open()`` would give (the umask applies).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -61,6 +66,33 @@ def check_output_folder(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block ends, then raise KeyboardInterrupt.
+
+    For the few steps that must not stop half-way (rename, clean-up). Outside the
+    main thread signal handlers cannot be changed, and the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    names = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    previous = {signum: signal.signal(signum, hold) for signum in names}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(signum, handler)
+    if received:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
 def atomic_write(
     path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any
 ) -> Iterator[IO[Any]]:
@@ -94,22 +126,25 @@ def atomic_write(
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        # Keep the permissions of the file we replace; a new file gets what a
-        # plain open() would give (mkstemp makes 0600).
-        existing = _existing_mode(target)
-        if existing is not None and not stat.S_ISREG(existing):
-            # Checked before writing too; a device or FIFO put there since is kept.
-            check_output_folder(target)
-        if existing is not None:
-            permissions = stat.S_IMODE(existing)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            permissions = 0o666 & ~umask
-        os.chmod(tmp_name, permissions)
-        os.replace(tmp_name, target)
+        # A Ctrl-C now would only leave the temporary file behind: it waits.
+        with interrupts_deferred():
+            # Keep the permissions of the file we replace; a new file gets what a
+            # plain open() would give (mkstemp makes 0600).
+            existing = _existing_mode(target)
+            if existing is not None and not stat.S_ISREG(existing):
+                # Checked before writing too; a device or FIFO put there since is kept.
+                check_output_folder(target)
+            if existing is not None:
+                permissions = stat.S_IMODE(existing)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                permissions = 0o666 & ~umask
+            os.chmod(tmp_name, permissions)
+            os.replace(tmp_name, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        # A second Ctrl-C must not interrupt the clean-up of the first.
+        with interrupts_deferred(), contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
 

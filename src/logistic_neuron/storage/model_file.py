@@ -38,6 +38,9 @@ FORMAT = "logistic-neuron-model"
 FORMAT_VERSION = 1
 ARRAY_KEYS = ("w", "b", "metadata")
 
+#: Most bytes of float features made at once when scoring images.
+FEATURE_BLOCK_BYTES = 64 * 1024 * 1024
+
 #: How pixels become features; stored in every file and checked on load.
 PREPROCESSING = {
     "scale": "1/255",
@@ -163,8 +166,17 @@ class TrainedModel:
         return np.asarray(sigmoid(self.logits(X)))
 
     def predict_proba_images(self, images: np.ndarray) -> np.ndarray:
-        """Probabilities, shape (m,), for uint8 images (m, H, W, C) preprocessed as in training."""
-        return self.predict_proba(self.features(images)).reshape(-1)
+        """Probabilities, shape (m,), for uint8 images (m, H, W, C) preprocessed as in training.
+
+        Images are scored in blocks, so the float features of a large model and many
+        images never exist all at once: memory stays near ``w`` plus one block.
+        """
+        block = max(1, FEATURE_BLOCK_BYTES // (self.n_x * 8))
+        parts = [
+            self.predict_proba(self.features(images[start : start + block])).reshape(-1)
+            for start in range(0, images.shape[0], block)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=self.w.dtype)
 
 
 def package_model(
