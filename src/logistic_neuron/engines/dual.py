@@ -45,6 +45,7 @@ from typing import Any
 
 from logistic_neuron.errors import TrainingDivergedError
 from logistic_neuron.neuron.backend import is_numpy, np
+from logistic_neuron.neuron.costs import CostLog
 from logistic_neuron.neuron.optimization import (
     OptimizationResult,
     Progress,
@@ -163,7 +164,7 @@ class DualProgress(Progress):
         iteration: int,
         num_iterations: int,
         b: float,
-        costs: tuple[float, ...],
+        costs: Sequence[float],
         alpha: Any,
         problem: DualProblem,
     ) -> None:
@@ -358,7 +359,7 @@ def fit_dual(
         else np.array(np.asarray(alpha).reshape(m), dtype=np.float64)
     )
     step = learning_rate / m
-    costs = [float(c) for c in previous_costs]
+    costs = CostLog(previous_costs)
     z = np.empty(m, dtype=np.float64)
     dz = np.zeros(m, dtype=np.float64)
     db = 0.0
@@ -381,7 +382,7 @@ def fit_dual(
             a = dual_step(a, dz, step)
             b = b - learning_rate * db
             if callback is not None:
-                callback(DualProgress(i + 1, num_iterations, b, tuple(costs), a, problem))
+                callback(DualProgress(i + 1, num_iterations, b, costs.snapshot(), a, problem))
     weights = problem.weights(a)
     if not (math.isfinite(b) and bool(np.isfinite(weights).all())):
         check_divergence([*costs, math.inf], num_iterations, learning_rate)
@@ -390,7 +391,7 @@ def fit_dual(
         w=weights,
         b=b,
         gradients=Gradients(dw=dw, db=db),
-        costs=costs,
+        costs=list(costs),
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         record_every=record_every,

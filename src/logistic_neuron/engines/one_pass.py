@@ -164,7 +164,7 @@ def fit_one_pass(
         w=weights.reshape(n_x, 1),
         b=b,
         gradients=Gradients(dw=last.dw.reshape(n_x, 1), db=last.db),
-        costs=costs,
+        costs=list(costs),
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         record_every=record_every,

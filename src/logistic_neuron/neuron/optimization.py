@@ -348,7 +348,7 @@ def optimize(
         w=w,
         b=b,
         gradients=grads,
-        costs=costs,
+        costs=list(costs),
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         record_every=record_every,
