@@ -131,3 +131,13 @@ def test_the_classic_cli_run_is_dual_and_resumes_from_alpha(tmp_path, capsys, mo
     assert main(["train", "--resume", str(tmp_path / "m.checkpoint.npz"),
                  "--model-out", str(tmp_path / "m.npz")]) == 0  # fmt: skip
     assert load_model(tmp_path / "m.npz").engine == "dual"
+
+
+def test_dual_coefficients_may_outnumber_the_features(tmp_path):
+    # alpha has one number per example: bounded on its own, not by the size of w.
+    base = make_checkpoint()
+    alpha = np.linspace(0.0, 1.0, 5000)
+    with_alpha = Checkpoint(base.w, base.b, base.iteration, base.costs, base.settings,
+                            base.data_fingerprint, alpha)  # fmt: skip
+    loaded = load_checkpoint(save_checkpoint(with_alpha, tmp_path / "c.npz"))
+    np.testing.assert_array_equal(loaded.alpha, alpha)

@@ -28,13 +28,14 @@ resume bit for bit.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from logistic_neuron.neuron.activation import sigmoid
 from logistic_neuron.neuron.backend import Array, all_finite, materialize, namespace
 from logistic_neuron.neuron.backend import overflow_checked_by_caller as quiet
+from logistic_neuron.neuron.costs import CostLog
 from logistic_neuron.neuron.early_stopping import KeepBest
 from logistic_neuron.neuron.learning_rate_decay import decayed_learning_rate
 from logistic_neuron.neuron.minibatches import (
@@ -72,7 +73,8 @@ class DescentState:
     iteration : int
     w : array, shape (n_x, 1)
     b : float
-    costs : tuple of float
+    costs : sequence of float
+        A read-only view (:class:`~logistic_neuron.neuron.costs.CostSnapshot`).
     optimizer : OptimizerState
         Moments and step count of the update rule.
     generator : dict or None
@@ -86,7 +88,7 @@ class DescentState:
     iteration: int
     w: Array
     b: float
-    costs: tuple[float, ...]
+    costs: Sequence[float]
     optimizer: OptimizerState
     generator: dict[str, Any] | None
     validation: KeepBest | None
@@ -274,7 +276,7 @@ def descend(
     xp = namespace(w, X)
     m = X.shape[1]
     settings = options.optimizer_settings()
-    costs = list(previous)
+    costs = CostLog(previous)  # amortised O(1) per record; callbacks get O(1) views
     if resume is None:
         state = initial_state(settings, w)
         rng = make_generator(options.seed) if options.batch_size is not None else None
@@ -326,12 +328,12 @@ def descend(
                     num_iterations,
                     w,
                     b,
-                    tuple(costs),
+                    costs.snapshot(),
                     DescentState(
                         i + 1,
                         w,
                         b,
-                        tuple(costs),
+                        costs.snapshot(),
                         state,
                         generator_state(rng) if rng is not None else None,
                         validation,

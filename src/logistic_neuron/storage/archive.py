@@ -27,7 +27,7 @@ import math
 import os
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -230,7 +230,12 @@ def _parse_npy(data: bytes, name: str, fail: Fail) -> np.ndarray:
 
 
 def _read_members(
-    path: Path, names: tuple[str, ...], fail: Fail, what: str, optional: tuple[str, ...] = ()
+    path: Path,
+    names: tuple[str, ...],
+    fail: Fail,
+    what: str,
+    optional: tuple[str, ...] = (),
+    member_limits: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, np.ndarray], Any]:
     """The archive's arrays and its parsed (not yet validated) metadata, in bounded memory."""
     with open_regular(path, what, ModelFileError) as handle:
@@ -242,7 +247,7 @@ def _read_members(
         if not zipfile.is_zipfile(handle):
             raise fail("it is not a .npz archive (pickles and other formats are never loaded)")
         entries = _declared_entries(handle, size)
-        if entries is not None and entries > len(names) + 1:
+        if entries is not None and entries > len(names) + len(optional) + 1:
             expected = ", ".join(sorted(f"{k}.npy" for k in (*names, "metadata")))
             raise fail(f"it must hold exactly {expected}; it declares {entries} entries")
         handle.seek(0)
@@ -261,7 +266,8 @@ def _read_members(
                 arrays = {}
                 for key in (*names, *(k for k in optional if f"{k}.npy" in infos)):
                     member = f"{key}.npy"
-                    data = _read_bounded(archive, infos[member], limit, fail)
+                    member_limit = (member_limits or {}).get(key, limit)
+                    data = _read_bounded(archive, infos[member], member_limit, fail)
                     arrays[key] = _parse_npy(data, member, fail)
         except ModelFileError:
             raise
@@ -291,6 +297,7 @@ def read_archive(
     format_version: int,
     what: str,
     optional: tuple[str, ...] = (),
+    member_limits: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read and check an archive: its members, format, version and checksum.
 
@@ -301,6 +308,8 @@ def read_archive(
     optional : arrays it may hold as well (optimiser state in checkpoints)
     format_name, format_version : what its metadata must declare
     what : how to call the file in messages (``"model file"``)
+    member_limits : most bytes of named members, when not the size of ``w``
+        (:func:`~logistic_neuron.storage.schema.array_limit`)
 
     Returns
     -------
@@ -317,7 +326,7 @@ def read_archive(
     def fail(reason: str) -> ModelFileError:
         return ModelFileError(f"{file} is not a valid logistic-neuron {what}: {reason}")
 
-    members, meta = _read_members(file, names, fail, what, optional)
+    members, meta = _read_members(file, names, fail, what, optional, member_limits)
     if not isinstance(meta, dict) or meta.get("format") != format_name:
         raise fail(f"its metadata does not name the {format_name!r} format")
     version = meta.get("format_version")

@@ -25,7 +25,12 @@ from logistic_neuron.neuron.descent import DescentState
 from logistic_neuron.neuron.early_stopping import KeepBest
 from logistic_neuron.neuron.optimizers import OptimizerState
 from logistic_neuron.storage.archive import Fields, read_archive, write_archive
-from logistic_neuron.storage.schema import CHECKPOINT_SCHEMA, validate
+from logistic_neuron.storage.schema import (
+    CHECKPOINT_SCHEMA,
+    MAX_EXAMPLES_DUAL,
+    NPY_HEADER_BYTES,
+    validate,
+)
 
 FORMAT = "logistic-neuron-checkpoint"
 #: Version 2 added ``alpha`` (empty for the primal engines).
@@ -223,6 +228,8 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         ("w", "b", "alpha"),
         format_name=FORMAT,
         format_version=FORMAT_VERSION,
+        # alpha has one number per training example, not per feature.
+        member_limits={"alpha": MAX_EXAMPLES_DUAL * 8 + NPY_HEADER_BYTES},
         what="checkpoint",
         optional=STATE_ARRAYS,
     )

@@ -49,6 +49,9 @@ MAX_DEPTH = 16
 MAX_TEXT = 4096
 #: Most examples a data record may declare.
 MAX_EXAMPLES = 1_000_000_000
+#: Most dual coefficients (one per training example) a checkpoint may hold: 8 MB.
+#: The dual engine keeps an m x m Gram matrix, so real runs stay far below.
+MAX_EXAMPLES_DUAL = 1_000_000
 
 Fail = Callable[[str], ModelFileError]
 
