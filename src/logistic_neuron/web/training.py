@@ -290,7 +290,7 @@ class TrainingJob:
             # The weights reached so far make the model: a stopped run is still worth trying.
             progress = stop.progress
             kind, w, b = "stopped", np.array(progress.w), progress.b
-            done, costs = progress.iteration, progress.costs
+            done, costs = progress.iteration, tuple(progress.costs)
         seconds = time.perf_counter() - started
         model = package_model(
             w,
