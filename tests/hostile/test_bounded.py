@@ -27,10 +27,10 @@ TESTS = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
 #: Address space the child may map (Python, NumPy, h5py and their libraries fit).
 ADDRESS_SPACE = 3 * 1024**3
-#: Peak resident memory a refusal may reach: the interpreter and its libraries
-#: take about 100 MB; inflating the bomb (600 MB) or the fill value (1.2 GB)
-#: would pass this by far.
-PEAK_MB = 250
+#: How far a refusal may raise the peak resident memory above what the imported
+#: libraries already take: inflating the bomb (600 MB) or the fill value
+#: (1.2 GB) would pass this by far.
+PEAK_MB = 100
 
 
 def _limit() -> None:
@@ -38,20 +38,32 @@ def _limit() -> None:
 
 
 def run_child(body: str, *, stdin=subprocess.DEVNULL) -> dict:
-    """Run ``body`` (which sets ``message``) in a child; return its message and peak memory."""
+    """Run ``body`` in a child; return the error it raised and the memory it added.
+
+    ``body``'s first line imports what it needs: the peak resident memory after
+    that line is the baseline (the libraries), and ``peak_mb`` is how far the
+    rest of ``body`` raised the peak above it.
+    """
+    imports, _, action = textwrap.dedent(body).strip().partition("\n")
     script = textwrap.dedent(
         """
         import json, resource, sys
         sys.path.insert(0, {tests!r})
+        {imports}
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         message = None
         try:
-        {body}
+        {action}
         except Exception as exc:
             message = f"{{type(exc).__name__}}: {{exc}}"
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
         print(json.dumps({{"message": message, "peak_mb": peak}}))
         """
-    ).format(tests=str(TESTS), body=textwrap.indent(textwrap.dedent(body), "    "))
+    ).format(
+        tests=str(TESTS),
+        imports=imports.strip(),
+        action=textwrap.indent(action.strip() + "\n", "    "),
+    )
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(
         [sys.executable, "-c", script],
