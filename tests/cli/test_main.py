@@ -32,15 +32,24 @@ def test_train_faces_default(tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "train", "--iterations", "300")
     assert code == 0
     lines = out.splitlines()
+    # What runs is said first: the data (not the course's cats), classes, split, engine.
+    assert lines[0].startswith("data: the bundled faces") and "not the course's cats" in lines[0]
+    assert lines[1].startswith("classes: non-face (label 0), face (label 1); 150 training")
+    assert lines[2] == "test: 50 examples held out from faces (25% of each class, seed 0)"
+    assert lines[3].startswith("engine: ") and "300 iterations at learning rate 0.005" in lines[3]
+    lines = lines[4:]
     assert lines[0].startswith("Cost after iteration 0: 0.693147")
     assert lines[1].startswith("Cost after iteration 100: ")
-    assert lines[-3].startswith("train accuracy: ") and lines[-2].startswith("test accuracy: ")
+    assert lines[-4].startswith("train accuracy: ") and lines[-3].startswith("test accuracy: ")
+    assert lines[-2].startswith("trained in ") and lines[-2].endswith(
+        " s (wall time, with the accuracies)"
+    )
     assert lines[-1] == "model saved to model.npz"
-    assert "held out from faces" in err
+    assert "Traceback" not in err
     model = load_model(tmp_path / "model.npz")
     assert model.classes == ("non-face", "face") and model.image_shape == (25, 25, 1)
     assert model.data.m_train == 150 and model.data.split_seed == 0
-    assert float(lines[-3].split()[2]) > 80
+    assert float(lines[-4].split()[2]) > 80
 
 
 def classic_argv(course_data_dir, model_path, *extra):
@@ -72,7 +81,11 @@ def cat_model(course_data_dir, tmp_path_factory):
 
 def test_classic_run_through_the_cli(cat_model, course_data_dir, capsys):
     model_path, out = cat_model
-    assert out == COURSE_OUTPUT + f"model saved to {model_path}\n"
+    lines = out.splitlines(keepends=True)
+    # The course's lines, digit for digit, between what ran and how long it took.
+    assert lines[0].startswith("data: ") and lines[3].startswith("engine: ")
+    assert "".join(lines[4:-2]) == COURSE_OUTPUT
+    assert lines[-2].startswith("trained in ") and lines[-1] == f"model saved to {model_path}\n"
     code, out, _ = run(
         capsys, "evaluate", "--model", str(model_path),
         "--data", str(course_data_dir / "test_catvnoncat.h5"), "--json",

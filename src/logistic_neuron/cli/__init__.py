@@ -4,6 +4,7 @@
 * :mod:`~logistic_neuron.cli.options`: the one flag vocabulary every sub-command uses
   (``--model``, ``--out``, ``--plots``, ``--record-every``, ``--json`` ..., with hidden old
   spellings) and help that shows defaults;
+* :mod:`~logistic_neuron.cli.output`: standard output whose reader may leave (``| head``);
 * :mod:`~logistic_neuron.cli.argtypes`: argument types; :mod:`~logistic_neuron.cli.progress`:
   progress output on a terminal; :mod:`~logistic_neuron.cli.common` and
   :mod:`~logistic_neuron.cli.figure_options`: options several commands share;

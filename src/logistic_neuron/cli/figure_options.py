@@ -47,8 +47,12 @@ def picture_file(text: str) -> Path:
     return path
 
 
-def add_plot_options(parser: argparse.ArgumentParser, *, what: str) -> None:
-    """Add ``--plots DIR`` and ``--plot-format`` (``what`` says which pictures)."""
+def add_plot_options(parser: argparse.ArgumentParser, *, what: str, remember: bool = False) -> None:
+    """Add ``--plots DIR`` and ``--plot-format`` (``what`` says which pictures).
+
+    With ``remember`` the format defaults to None (meaning png), so that a
+    resumed run can tell whether it was given.
+    """
     parser.add_argument(
         "--plots",
         default=None,
@@ -59,8 +63,8 @@ def add_plot_options(parser: argparse.ArgumentParser, *, what: str) -> None:
     parser.add_argument(
         "--plot-format",
         choices=("png", "svg"),
-        default="png",
-        help="file format of the --plots pictures",
+        default=None if remember else "png",
+        help="file format of the --plots pictures" + (" (default png)" if remember else ""),
     )
 
 
@@ -68,7 +72,7 @@ def train_plot_paths(args: argparse.Namespace) -> list[Path]:
     """The files ``train --plots`` will write (none without ``--plots``)."""
     if getattr(args, "plots", None) is None or not Path(args.plots).is_dir():
         return []  # a folder still to be created holds nothing that could be clobbered
-    ending = "." + getattr(args, "plot_format", "png")
+    ending = "." + (getattr(args, "plot_format", None) or "png")
     return [Path(args.plots) / f"{name}{ending}" for name in TRAIN_PICTURES]
 
 
@@ -95,7 +99,7 @@ def write_train_plots(args: argparse.Namespace, trained: Any, dataset: Any) -> l
 
     folder = Path(args.plots)
     folder.mkdir(exist_ok=True)
-    ending = "." + getattr(args, "plot_format", "png")
+    ending = "." + (getattr(args, "plot_format", None) or "png")
     probabilities = trained.predict_proba_images(dataset.test.images)
     figures = {
         "learning-curve": plot_learning_curve(

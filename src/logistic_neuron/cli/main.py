@@ -10,6 +10,10 @@ only dispatches and turns errors into one line on stderr and an exit code:
 * 2: usage error (unknown option, invalid value);
 * 130: interrupted with Ctrl-C.
 
+A closed standard output (``logistic-neuron train | head -3``) is not an
+error: printing stops, the command finishes its work (the model is saved) and
+exits with its own code, silently (:mod:`logistic_neuron.cli.output`).
+
 ``--debug`` shows the traceback as well.
 """
 
@@ -26,6 +30,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
+from logistic_neuron.cli.output import stdout_reader_may_leave
 from logistic_neuron.errors import LogisticNeuronError, UsageError
 
 PROG = "logistic-neuron"
@@ -156,12 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             # user as one line each.
             warnings.simplefilter("always")
             warnings.showwarning = show_warning
-            args = parser.parse_args(args_list)
-            if args.command is None:
-                # A bare ``logistic-neuron`` is someone finding their way: show the way.
-                parser.print_help()
-                return EXIT_OK
-            return int(args.run(args))
+            # A reader that leaves early (``| head``) stops the printing, not the work.
+            with stdout_reader_may_leave():
+                args = parser.parse_args(args_list)
+                if args.command is None:
+                    # A bare ``logistic-neuron`` is someone finding their way: show the way.
+                    parser.print_help()
+                    return EXIT_OK
+                return int(args.run(args))
     except UsageError as exc:
         if debug:
             traceback.print_exc()

@@ -16,6 +16,7 @@ from logistic_neuron.data.shown_text import shown
 from logistic_neuron.errors import DataError
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.prediction import THRESHOLD
+from logistic_neuron.storage.model_file import TrainedModel
 from logistic_neuron.storage.paths import check_outputs
 
 
@@ -38,6 +39,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     figure_options.add_explain_alias(parser)
     parser.set_defaults(run=run)
+
+
+def caution(model: TrainedModel) -> str:
+    """How far to trust an answer: the model's own test score and what it was trained on."""
+    negative, positive = model.classes
+    return (
+        f"the model tells {positive} from {negative}: {model.test_accuracy:g} % right on its "
+        f"{model.data.m_test} test examples ({model.data.test_source}); it answers "
+        f"{positive} or {negative} for any image, so a picture unlike its training data "
+        f"({model.data.source}) gets a meaningless answer"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
             {
                 "model": args.model,
                 "positive_class": model.classes[1],
+                "classes": list(model.classes),
+                "model_test_accuracy": model.test_accuracy,
+                "model_test_examples": model.data.m_test,
+                "model_trained_on": model.data.source,
+                "caution": caution(model),
                 "predictions": results,
                 "errors": failures,
                 "pictures": pictures,
@@ -93,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             )
         for picture in pictures:
             print(f"picture saved to {picture}")
+        if results:
+            print(caution(model))
     for failure in failures:
         print(error_line(failure), file=sys.stderr)
     return 1 if failures else 0

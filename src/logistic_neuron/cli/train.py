@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from logistic_neuron.cli.training_options import (
     options_from_args,
 )
 from logistic_neuron.data.dataset import Dataset
+from logistic_neuron.data.faces import FACES
 from logistic_neuron.engines.resolver import ENGINES, engine_that_runs, fit
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
@@ -94,7 +96,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_record_every(
         parser, default=None, what="record (and print) the cost every N iterations (default 100)"
     )
-    add_out(parser, what="the model", default=DEFAULT_MODEL_PATH)
+    # Outputs default to None too: a resumed run writes where its checkpoint says.
+    add_out(parser, what=f"the model (default {DEFAULT_MODEL_PATH})", default=None)
     add_renamed(parser, "--model-out", "--out", dest="out")
     parser.add_argument(
         "--checkpoint-every",
@@ -119,6 +122,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         parser,
         what="the learning curve, what the neuron sees (its weights) and the test images it "
         "gets wrong",
+        remember=True,
     )
     cluster = parser.add_mutually_exclusive_group()
     cluster.add_argument(
@@ -140,6 +144,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def checkpoint_path_for(model_path: Path) -> Path:
     """``model.npz`` -> ``model.checkpoint.npz``."""
     return model_path.with_name(model_path.stem + ".checkpoint.npz")
+
+
+def resolve_outputs(args: argparse.Namespace, checkpoint: Checkpoint | None) -> dict[str, Any]:
+    """Where the run writes: the command line's output options, else the checkpoint's.
+
+    A resumed run writes its model, pictures and checkpoints where the
+    interrupted run would have, at the same cadence, unless an option says
+    otherwise; it keeps checkpointing into the file it resumed from.
+    """
+    recorded = (checkpoint.outputs if checkpoint is not None else None) or {}
+    out = args.out or recorded.get("out") or DEFAULT_MODEL_PATH
+    plots = args.plots
+    if plots is None and recorded.get("plots"):
+        plots = figure_options.plots_folder(recorded["plots"])
+    if args.checkpoint:
+        checkpoint_path = args.checkpoint
+    elif checkpoint is not None:
+        checkpoint_path = args.resume
+    else:
+        checkpoint_path = str(checkpoint_path_for(Path(out)))
+    return {
+        "out": str(out),
+        "plots": None if plots is None else str(plots),
+        "plot_format": args.plot_format or recorded.get("plot_format") or "png",
+        "checkpoint": str(checkpoint_path),
+        "checkpoint_every": args.checkpoint_every or recorded.get("checkpoint_every"),
+    }
 
 
 def resolve_settings(args: argparse.Namespace) -> tuple[dict[str, Any], Checkpoint | None]:
@@ -181,12 +212,18 @@ class CheckpointWriter:
     """Training callback: saves a checkpoint every ``every`` iterations."""
 
     def __init__(
-        self, path: Path, every: int, settings: dict[str, Any], data_fingerprint: str
+        self,
+        path: Path,
+        every: int,
+        settings: dict[str, Any],
+        data_fingerprint: str,
+        outputs: dict[str, Any] | None = None,
     ) -> None:
         self.path = path
         self.every = every
         self.settings = settings
         self.data_fingerprint = data_fingerprint
+        self.outputs = outputs
         self.saved = False
         #: Identity of the checkpoint last written: only that file is removed at the end.
         self.identity: Identity | None = None
@@ -206,6 +243,7 @@ class CheckpointWriter:
                 alpha=getattr(progress, "alpha", None),
                 # The general loop resumes from its optimiser state and shuffling generator.
                 state=progress.state,
+                outputs=self.outputs,
             ),
             self.path,
         )
@@ -299,17 +337,50 @@ class CostPrinter:
             self.bar.close()
 
 
+def describe_source(source: str) -> str:
+    """What a data source is, in words (the bundled faces are not the course's cats)."""
+    if source == FACES:
+        return (
+            "the bundled faces: 25x25 grey photos of faces and non-faces from scikit-image "
+            "(not the course's cats; --data train_catvnoncat.h5 for those)"
+        )
+    return source
+
+
+def describe_run(dataset: Dataset, settings: dict[str, Any], engine: str) -> list[str]:
+    """The lines ``train`` prints before training: data, classes, split, engine."""
+    height, width, _ = dataset.image_shape
+    negative, positive = dataset.classes
+    if dataset.split_seed is not None:
+        share = f"{dataset.test_fraction:.0%} of each class" if dataset.test_fraction else "some"
+        test = (
+            f"test: {dataset.test.m} examples held out from {dataset.source} "
+            f"({share}, seed {dataset.split_seed})"
+        )
+    else:
+        test = f"test: {dataset.test.m} examples from {dataset.test_source}"
+    return [
+        f"data: {describe_source(dataset.source)}",
+        f"classes: {negative} (label 0), {positive} (label 1); "
+        f"{dataset.train.m} training examples of {height}x{width} {dataset.mode} images",
+        test,
+        f"engine: {engine}, {settings['dtype']}, {settings['iterations']} iterations at "
+        f"learning rate {settings['learning_rate']:g}",
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
     """Train (or resume), evaluate, save, report."""
-    model_path = check_output_folder(args.out)
     settings, checkpoint = resolve_settings(args)
     options = training_options(args, settings, checkpoint)
     if checkpoint is None and not options.is_plain:
         settings["options"] = options.record()
-    checkpoint_every = args.checkpoint_every
-    checkpoint_path = Path(args.checkpoint) if args.checkpoint else checkpoint_path_for(model_path)
-    if checkpoint is not None and args.checkpoint is None:
-        checkpoint_path = Path(args.resume)
+    where = resolve_outputs(args, checkpoint)
+    model_path = check_output_folder(where["out"])
+    checkpoint_every = where["checkpoint_every"]
+    checkpoint_path = Path(where["checkpoint"])
+    # The picture options as resolved (a resumed run's come from its checkpoint).
+    args.plots, args.plot_format = where["plots"], where["plot_format"]
     outputs: list[tuple[str, Any]] = [("--out", model_path)]
     if checkpoint_every is not None:
         outputs.append(("--checkpoint", checkpoint_path))
@@ -330,18 +401,33 @@ def run(args: argparse.Namespace) -> int:
             f"the training data of {settings['data']} changed since the checkpoint "
             f"{args.resume} was saved; it cannot be resumed on other data"
         )
-    if not args.json and dataset.split_seed is not None:
-        print(
-            f"Test set: {dataset.test.m} examples held out from {dataset.source} "
-            f"(stratified, seed {dataset.split_seed})",
-            file=sys.stderr,
-        )
+    # Say what runs before it runs: the data, its classes, the split, the engine.
+    engine = engine_that_runs(
+        dataset.train.pixels(),
+        settings["dtype"],
+        settings["iterations"],
+        settings["engine"],
+        options,
+    )
+    if not args.json:
+        for line in describe_run(dataset, settings, engine):
+            print(line)
     printer = CostPrinter(settings["iterations"], settings["record_every"], quiet=args.json)
     writer = (
-        CheckpointWriter(checkpoint_path, checkpoint_every, settings, data_fingerprint)
+        CheckpointWriter(
+            checkpoint_path,
+            checkpoint_every,
+            settings,
+            data_fingerprint,
+            outputs={**where, "checkpoint_every": checkpoint_every},
+        )
         if checkpoint_every is not None
         else None
     )
+    if writer is not None and args.resume is not None and same_file(args.resume, checkpoint_path):
+        # The checkpoint resumed from is this run's own: removed when the run completes,
+        # even if the run ends before it is written again.
+        writer.identity = file_identity(checkpoint_path)
 
     def callback(progress: Progress) -> None:
         printer(progress)
@@ -366,6 +452,7 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"Resuming from iteration {checkpoint.iteration} of {args.resume}", file=sys.stderr
             )
+    started = time.perf_counter()
     try:
         result = fit(
             dataset.train.pixels(),
@@ -381,7 +468,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         printer.close()
-        if writer is not None and writer.saved:
+        if writer is not None and (writer.saved or writer.identity is not None):
             print(
                 f"{PROG}: the last checkpoint is {checkpoint_path}; continue with "
                 f"'{PROG} train --resume {checkpoint_path}'",
@@ -390,22 +477,29 @@ def run(args: argparse.Namespace) -> int:
         raise
     finally:
         printer.close()
-    # Record the engine that really ran ("auto" resolved), as the model's provenance.
-    engine = engine_that_runs(
-        dataset.train.pixels(),
-        settings["dtype"],
-        settings["iterations"],
-        settings["engine"],
-        options,
-    )
+    # The model records the engine that really ran ("auto" resolved), as its provenance.
     trained = build_model(result, dataset, settings["dtype"], engine)
+    wall_time = time.perf_counter() - started
     save_model(trained, model_path)
     if writer is not None:
         # The run is complete: the model supersedes its checkpoint. Only the very
         # file this run wrote is removed (never a file that took its name since).
         remove_if_ours(checkpoint_path, writer.identity)
     plots = figure_options.write_train_plots(args, trained, dataset)
-    report_run(args, trained, model_path, plots, dataset.source, dataset.test_source)
+    report_run(
+        args,
+        trained,
+        model_path,
+        plots,
+        dataset.source,
+        dataset.test_source,
+        wall_time=wall_time,
+        extra={
+            "data_description": describe_source(dataset.source),
+            "split": {"seed": dataset.split_seed, "test_fraction": dataset.test_fraction},
+            "wall_time_s": round(wall_time, 3),
+        },
+    )
     return 0
 
 
@@ -416,8 +510,14 @@ def report_run(
     plots: list[str],
     source: str,
     test_source: str,
+    *,
+    wall_time: float | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Print the accuracies, what the run did and where the model went (or one JSON object)."""
+    """Print the accuracies, what the run did and where the model went (or one JSON object).
+
+    ``wall_time`` (seconds) is printed when known; ``extra`` adds fields to the JSON.
+    """
     if args.json:
         print_json(
             {
@@ -434,6 +534,7 @@ def report_run(
                 "m_test": trained.data.m_test,
                 "data": source,
                 "test_data": test_source,
+                **(extra or {}),
                 "model_path": str(Path(model_path)),
                 "plots": plots,
                 "engine": trained.engine,
@@ -446,6 +547,8 @@ def report_run(
         print(f"test accuracy: {trained.test_accuracy} %")
         for line in run_summary(trained):
             print(line)
+        if wall_time is not None:
+            print(f"trained in {wall_time:.1f} s (wall time, with the accuracies)")
         print(f"model saved to {model_path}")
         for plot in plots:
             print(f"picture saved to {plot}")

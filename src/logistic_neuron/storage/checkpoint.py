@@ -71,6 +71,10 @@ class Checkpoint:
         For runs of the general loop (optimisers, mini-batches, validation):
         moments, step count, shuffling generator and validation history, so
         that the resumed run is bit for bit the uninterrupted one.
+    outputs : dict or None
+        Where the run writes: ``out`` (the model), ``plots`` and ``plot_format``,
+        ``checkpoint`` and ``checkpoint_every``, so a resumed run writes to the
+        same places at the same cadence (None in checkpoints that predate them).
     """
 
     w: np.ndarray
@@ -81,6 +85,7 @@ class Checkpoint:
     data_fingerprint: str
     alpha: np.ndarray | None = None
     state: DescentState | None = None
+    outputs: dict[str, Any] | None = None
 
 
 #: Arrays a checkpoint of the general loop may add: the optimiser's moments and
@@ -206,6 +211,8 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike[str]) -> Pat
     if checkpoint.state is not None:
         metadata["optimizer_state"], extra = _state_record(checkpoint.state)
         arrays.update(extra)
+    if checkpoint.outputs is not None:
+        metadata["outputs"] = checkpoint.outputs
     return write_archive(path, arrays, metadata)
 
 
@@ -262,6 +269,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         settings=settings,
         data_fingerprint=meta["data_fingerprint"],
         alpha=alpha if alpha.size else None,
+        outputs=meta["outputs"],
     )
     if meta["optimizer_state"] is None:
         if any(key in arrays for key in STATE_ARRAYS):

@@ -467,6 +467,21 @@ SETTINGS_SCHEMA = Obj(
     }
 )
 
+#: Where a checkpointed run writes (the command line's output options), so that a
+#: resumed run writes to the same places unless told otherwise. Checkpoints from
+#: before outputs were recorded have none (``None``).
+OUTPUTS_SCHEMA = Obj(
+    fields={
+        "out": Str(max_length=4096),
+        "plots": Str(max_length=4096, optional=True, nullable=True),
+        "plot_format": Str(choices=("png", "svg"), optional=True, default="png"),
+        "checkpoint": Str(max_length=4096),
+        "checkpoint_every": _COUNT,
+    },
+    optional=True,
+    nullable=True,
+)
+
 #: Fields of a checkpoint's metadata (:mod:`logistic_neuron.storage.checkpoint`).
 CHECKPOINT_SCHEMA = Obj(
     fields={
@@ -478,6 +493,7 @@ CHECKPOINT_SCHEMA = Obj(
         "iteration": _COUNT,
         "costs": List(item=Float(minimum=0.0)),
         "settings": SETTINGS_SCHEMA,
+        "outputs": OUTPUTS_SCHEMA,
         "data_fingerprint": Str(max_length=64),
         "optimizer_state": OPTIMIZER_STATE_SCHEMA,
     }
