@@ -292,6 +292,8 @@ def run_command(step: Step, sandbox: Path, interrupt: bool) -> subprocess.Comple
             process.kill()
     for reader in readers:
         reader.join()
+    process.stdout.close()
+    process.stderr.close()
     return subprocess.CompletedProcess(argv, process.returncode, "".join(printed), "".join(errors))
 
 
