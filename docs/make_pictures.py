@@ -184,7 +184,7 @@ accuracy peaks early (iteration {best_iteration}: {best} %) while the training a
 climbing to 99 %: the neuron learns its 209 training images by heart.
 
 ```
-logistic-neuron overfitting --data train_catvnoncat.h5 --test test_catvnoncat.h5 --every 20
+logistic-neuron overfitting --data train_catvnoncat.h5 --test test_catvnoncat.h5 --record-every 20
 ```
 ```python
 from logistic_neuron.pictures.curves import overfitting_curve
@@ -224,12 +224,12 @@ fig = plot_mistakes(data.test.images, data.test.labels, p, model.classes)
 
 ## Your own image, explained
 
-Two photos that ship with scikit-image, as `predict --explain` draws them ({explained}):
+Two photos that ship with scikit-image, as `predict --plots DIR` draws them ({explained}):
 the image as the model sees it after resizing, and each pixel's contribution `w * x` to
 `z = w . x + b`.
 
 ```
-logistic-neuron predict --model cat.npz chelsea.png --explain chelsea-explained.png
+logistic-neuron predict --model cat.npz chelsea.png --plots explained/
 ```
 ```python
 from logistic_neuron.data.images import load_image
@@ -246,7 +246,7 @@ fig = plot_explanation(load_image("chelsea.png", (64, 64)), model.w, model.b, mo
 the above (pictures embedded, no server needed): training summary, accuracy and confusion
 tables on the model's test data, mistakes, weights, an overfitting view (a retraining; skip
 with `--no-overfitting`), a learning-rate comparison (`--rates`, skip with
-`--no-comparison`) and your images (`--image PATH`, repeatable).
+`--no-comparison`) and your images (image files after the options, as in `predict`).
 """
 
 

@@ -49,7 +49,11 @@ def test_interrupt_then_resume_is_bit_for_bit(extra, tmp_path, capsys, monkeypat
                  "--out", str(tmp_path / "part.npz")]) == 0  # fmt: skip
     resumed = capsys.readouterr().out
     assert (tmp_path / "part.npz").read_bytes() == (tmp_path / "full.npz").read_bytes()
-    assert resumed.replace("part.npz", "full.npz") == uninterrupted
+
+    def timeless(text):  # the wall time differs from run to run
+        return [ln for ln in text.splitlines() if not ln.startswith("trained in ")]
+
+    assert timeless(resumed.replace("part.npz", "full.npz")) == timeless(uninterrupted)
 
 
 def test_model_file_records_every_setting(tmp_path, capsys):

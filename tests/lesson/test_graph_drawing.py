@@ -38,7 +38,11 @@ def test_layout_boxes_do_not_overlap_and_flow_left_to_right():
                 )
                 assert apart, (p.node.name, q.node.name)
         for edge in layout.edges:
-            assert edge.source.x + edge.source.width < edge.target.x
+            # Left to right; an arrow to the next row (wrapped like text) goes down.
+            assert (
+                edge.source.x + edge.source.width < edge.target.x
+                or edge.target.y > edge.source.y + edge.source.height
+            )
 
 
 def test_svg_is_well_formed(tmp_path):
@@ -108,3 +112,36 @@ def test_arrows_never_cross_a_box(example):
                             and box.y + 1 < y < box.y + box.height - 1
                         )
                         assert not inside, (edge.source.node.name, edge.target.node.name)
+
+
+def _segments_cross(p1, p2, q1, q2):
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = side(q1, q2, p1), side(q1, q2, p2)
+    d3, d4 = side(p1, p2, q1), side(p1, p2, q2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+@pytest.mark.parametrize("example", _graphs(), ids=["lesson", "logistic", "logistic4", "mixed"])
+def test_forward_arrows_do_not_cross(example):
+    """Issue 15 item 8: no two forward arrows cross (shared ends do not count)."""
+    layout = layout_graph(example)
+    paths = [list(itertools.pairwise(edge.points(0.0))) for edge in layout.edges]
+    for i, j in itertools.combinations(range(len(paths)), 2):
+        for p1, p2 in paths[i]:
+            for q1, q2 in paths[j]:
+                assert not _segments_cross(p1, p2, q1, q2), (
+                    layout.edges[i].source.node.name,
+                    layout.edges[i].target.node.name,
+                    layout.edges[j].source.node.name,
+                    layout.edges[j].target.node.name,
+                )
+
+
+def test_logistic_graph_reads_at_page_size(tmp_path):
+    """Issue 15 item 8: the logistic example is laid out in rows at most ~1,300 px wide
+    (14 px text), instead of one 2,500 px row that shrinks the text to 6 px on a page."""
+    layout = layout_graph(logistic_graph())
+    assert layout.width <= 1320
+    assert 0.5 <= layout.height / layout.width <= 1.2

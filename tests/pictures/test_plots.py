@@ -241,3 +241,31 @@ def test_missing_matplotlib_gives_an_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingDependencyError, match=r"logistic-neuron\[plot\]"):
         plots.plot_learning_curve([0.7, 0.5])
+
+
+def test_weights_colour_scale_is_labelled_in_words():
+    """Issue 15 item 8: no bare "red channel" next to a map where red means the positive class."""
+    fig = plots.plot_weights(
+        np.linspace(-1, 1, 12).reshape(-1, 1), (2, 2, 3), classes=("dog", "cat")
+    )
+    titles = [ax.get_title() for ax in fig.axes]
+    assert not any(t.strip().endswith("channel") for t in titles)
+    assert any("red value" in t for t in titles)
+    bars = [ax for ax in fig.axes if not ax.get_images()]  # the colour bars
+    labels = [" ".join(t.get_text().split()) for ax in bars for t in ax.get_yticklabels()]
+    assert any("towards 'cat'" in t for t in labels) and any("towards 'dog'" in t for t in labels)
+    assert any("no effect" in t for t in labels)
+
+
+def test_mistake_captions_are_readable_in_the_report():
+    """Captions at least 11 pt and the gallery no wider than the report's page at its dpi."""
+    from logistic_neuron.pictures.report import REPORT_DPI
+
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, size=(40, 8, 8, 3), dtype=np.uint8)
+    labels = np.zeros(40, dtype=np.int64)
+    fig = plots.plot_mistakes(images, labels, np.full(40, 0.9), ("dog", "cat"))
+    tiles = [ax for ax in fig.axes if ax.get_images()]
+    assert all(ax.title.get_fontsize() >= 11 for ax in tiles)
+    width_px = fig.get_figwidth() * REPORT_DPI
+    assert width_px <= 1180  # the report's page: shown at full size, captions not shrunk

@@ -8,6 +8,7 @@ from logistic_neuron.cli.argtypes import positive_float, positive_int
 from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
 from logistic_neuron.cli.figure_options import picture_file
 from logistic_neuron.cli.options import add_json, add_out, add_record_every
+from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import (
     LESSON_ITERATIONS,
@@ -92,16 +93,20 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--rates lists a learning rate twice; give each rate once")
     check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
     dataset = dataset_from_args(args)
-    comparison = compare_learning_rates(
-        dataset.train.pixels(),
-        dataset.train.Y(),
-        dataset.test.pixels(),
-        dataset.test.Y(),
-        learning_rates=args.rates,
-        num_iterations=args.iterations,
-        record_every=args.record_every,
-        dtype=args.dtype,
-    )
+    with ProgressBar(
+        len(args.rates) * args.iterations, description="one model per learning rate"
+    ) as bar:
+        comparison = compare_learning_rates(
+            dataset.train.pixels(),
+            dataset.train.Y(),
+            dataset.test.pixels(),
+            dataset.test.Y(),
+            learning_rates=args.rates,
+            num_iterations=args.iterations,
+            record_every=args.record_every,
+            dtype=args.dtype,
+            progress=bar.counter(),
+        )
     picture = save_figure(plot_learning_rates(comparison), out)
     if args.json:
         print_json(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from logistic_neuron.cli.common import print_json
 from logistic_neuron.cli.options import add_json, add_model_input, open_model
+from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.data.dataset import Dataset, Split, stratified_split
 from logistic_neuron.data.faces import FACES, load_faces
 from logistic_neuron.data.loading import load_dataset, load_labelled
@@ -54,9 +55,19 @@ def evaluation_split(model: TrainedModel, source: str) -> Split:
         fraction = model.data.test_fraction if model.data.test_fraction is not None else 0.25
         return stratified_split(faces, fraction, seed)[1]
     height, width, _ = model.image_shape
-    split, _ = load_labelled(
-        source, image_size=(height, width), mode=model.mode, classes=model.classes
-    )
+    with ProgressBar(1, description="reading images", unit="images") as bar:
+
+        def moved(done: int, total: int) -> None:
+            bar.set_total(total)
+            bar.update(done)
+
+        split, _ = load_labelled(
+            source,
+            image_size=(height, width),
+            mode=model.mode,
+            classes=model.classes,
+            progress=moved,
+        )
     return split
 
 

@@ -9,6 +9,7 @@ from logistic_neuron.cli.common import add_data_options, dataset_from_args, prin
 from logistic_neuron.cli.compare_learning_rates import format_table
 from logistic_neuron.cli.figure_options import picture_file
 from logistic_neuron.cli.options import add_json, add_out, add_record_every
+from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import OverfittingCurve, overfitting_curve
 from logistic_neuron.pictures.report import number, percent
@@ -68,16 +69,18 @@ def run(args: argparse.Namespace) -> int:
     out = args.out
     check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
     dataset = dataset_from_args(args)
-    curve = overfitting_curve(
-        dataset.train.pixels(),
-        dataset.train.Y(),
-        dataset.test.pixels(),
-        dataset.test.Y(),
-        num_iterations=args.iterations,
-        learning_rate=args.learning_rate,
-        every=args.record_every,
-        dtype=args.dtype,
-    )
+    with ProgressBar(args.iterations, description="training and scoring") as bar:
+        curve = overfitting_curve(
+            dataset.train.pixels(),
+            dataset.train.Y(),
+            dataset.test.pixels(),
+            dataset.test.Y(),
+            num_iterations=args.iterations,
+            learning_rate=args.learning_rate,
+            every=args.record_every,
+            dtype=args.dtype,
+            progress=bar.counter(),
+        )
     picture = save_figure(plot_overfitting(curve), out)
     if args.json:
         print_json(

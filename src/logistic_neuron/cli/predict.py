@@ -10,6 +10,7 @@ from logistic_neuron.cli import figure_options
 from logistic_neuron.cli.common import print_json
 from logistic_neuron.cli.main import error_line
 from logistic_neuron.cli.options import add_images, add_json, add_model_input, open_model
+from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.data.images import LoadedImage
 from logistic_neuron.data.parallel import read_images_parallel
 from logistic_neuron.data.shown_text import shown
@@ -63,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
     loaded: list[tuple[str, LoadedImage]] = []
     failures: list[str] = []
     # Decoding and resizing run on all cores (Pillow releases the GIL).
-    outcomes = read_images_parallel(args.images, (height, width), model.mode)
+    with ProgressBar(len(args.images), description="reading images", unit="images") as bar:
+        outcomes = read_images_parallel(
+            args.images, (height, width), model.mode, progress=bar.counter()
+        )
     for path, outcome in zip(args.images, outcomes, strict=True):
         if isinstance(outcome, DataError):
             failures.append(str(outcome))

@@ -16,6 +16,7 @@ from logistic_neuron.cli.options import (
     add_renamed,
     open_model,
 )
+from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.data.images import read_image
 from logistic_neuron.errors import UsageError
 from logistic_neuron.neuron.backend import require
@@ -134,33 +135,38 @@ def run(args: argparse.Namespace) -> int:
                 f"retraining for the overfitting view ({model.num_iterations} iterations)...",
                 file=sys.stderr,
             )
-            overfitting = overfitting_curve(
-                train_x,
-                train_y,
-                test_x,
-                test_y,
-                num_iterations=model.num_iterations,
-                learning_rate=model.learning_rate,
-                every=args.record_every,
-                dtype=model.dtype,
-                record_every=model.record_every,
-            )
+            with ProgressBar(model.num_iterations, description="overfitting view") as bar:
+                overfitting = overfitting_curve(
+                    train_x,
+                    train_y,
+                    test_x,
+                    test_y,
+                    num_iterations=model.num_iterations,
+                    learning_rate=model.learning_rate,
+                    every=args.record_every,
+                    dtype=model.dtype,
+                    record_every=model.record_every,
+                    progress=bar.counter(),
+                )
         if not args.no_comparison:
             print(
                 f"training one model per learning rate ({', '.join(f'{r:g}' for r in args.rates)})"
                 "...",
                 file=sys.stderr,
             )
-            comparison = compare_learning_rates(
-                train_x,
-                train_y,
-                test_x,
-                test_y,
-                learning_rates=args.rates,
-                num_iterations=model.num_iterations,
-                record_every=model.record_every,
-                dtype=model.dtype,
-            )
+            total = len(args.rates) * model.num_iterations
+            with ProgressBar(total, description="one model per learning rate") as bar:
+                comparison = compare_learning_rates(
+                    train_x,
+                    train_y,
+                    test_x,
+                    test_y,
+                    learning_rates=args.rates,
+                    num_iterations=model.num_iterations,
+                    record_every=model.record_every,
+                    dtype=model.dtype,
+                    progress=bar.counter(),
+                )
     page = build_report(
         model,
         model_name=Path(args.model).name,

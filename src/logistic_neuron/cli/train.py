@@ -310,7 +310,7 @@ class CostPrinter:
     def __init__(self, total: int, record_every: int, *, quiet: bool) -> None:
         self.record_every = record_every
         self.quiet = quiet
-        self.bar = ProgressBar(total) if not quiet else None
+        self.bar = ProgressBar(total, description="training") if not quiet else None
         self.printed = 0
 
     def replay(self, costs: tuple[float, ...]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from logistic_neuron.data.dataset import Split, warn_skipped
@@ -144,8 +145,12 @@ def load_image_folder(
     mode: str = "RGB",
     positive: str | None = None,
     classes: tuple[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Split, tuple[str, str]]:
     """Read a folder with one subfolder of images per class.
+
+    ``progress``, when given, is called with ``(images loaded, images in all)``
+    as the images are decoded (for a progress bar).
 
     Parameters
     ----------
@@ -178,6 +183,12 @@ def load_image_folder(
     from logistic_neuron.data.parallel import load_images_parallel
 
     # Decoded and resized on all cores; the first bad file (in order) is reported.
-    images = load_images_parallel(files, size, mode)
+    total = len(files)
+    images = load_images_parallel(
+        files,
+        size,
+        mode,
+        progress=None if progress is None else (lambda done: progress(done, total)),
+    )
     file_names = tuple(f"{file.parent.name}/{file.name}" for file in files)
     return Split(images, np.asarray(labels, dtype=np.int64), file_names), ordered

@@ -14,6 +14,7 @@ Sources (:func:`load_dataset`):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from logistic_neuron.data.course_h5 import is_h5_path, load_h5_split
@@ -38,8 +39,12 @@ def load_labelled(
     mode: str = "RGB",
     positive: str | None = None,
     classes: tuple[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Split, tuple[str, str]]:
-    """Read every labelled example of one source (``faces``, ``.h5`` file, folder or store)."""
+    """Read every labelled example of one source (``faces``, ``.h5`` file, folder or store).
+
+    ``progress(done, total)`` follows the decoding of an image folder's images.
+    """
     if source == FACES:
         return load_faces()
     path = Path(source)
@@ -47,7 +52,12 @@ def load_labelled(
         return load_store_split(path)
     if path.is_dir():
         return load_image_folder(
-            path, image_size=image_size, mode=mode, positive=positive, classes=classes
+            path,
+            image_size=image_size,
+            mode=mode,
+            positive=positive,
+            classes=classes,
+            progress=progress,
         )
     if is_h5_path(source) or path.is_file():
         return load_h5_split(path)

@@ -11,7 +11,7 @@ side by side in ``benchmarks/run.py``).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
@@ -46,6 +46,7 @@ def load_images_parallel(
     workers: int | None = None,
     *,
     pool: str = "thread",
+    progress: Callable[[int], None] | None = None,
 ) -> Any:
     """Load images as the model sees them, several at a time.
 
@@ -61,6 +62,8 @@ def load_images_parallel(
         Pool size; the number of usable CPUs when omitted. 1 loads serially.
     pool : {"thread", "process", "serial"}
         Kind of pool (threads by default: Pillow releases the GIL).
+    progress : callable, optional
+        Called with the number of images loaded so far, as they arrive.
 
     Returns
     -------
@@ -90,6 +93,8 @@ def load_images_parallel(
     if pool == "serial" or workers == 1 or len(chunks) == 1:
         for i, chunk in enumerate(chunks):
             out[i * CHUNK : i * CHUNK + len(chunk)] = _load_chunk(chunk, (height, width), mode)
+            if progress is not None:
+                progress(i * CHUNK + len(chunk))
         return out
     executor: Executor
     if pool == "thread":
@@ -103,6 +108,8 @@ def load_images_parallel(
             for i, future in enumerate(futures):
                 block = future.result()
                 out[i * CHUNK : i * CHUNK + len(block)] = block
+                if progress is not None:
+                    progress(i * CHUNK + len(block))
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -122,6 +129,7 @@ def read_images_parallel(
     size: tuple[int, int] = (64, 64),
     mode: str = "RGB",
     workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[LoadedImage | DataError]:
     """Read images on a thread pool, keeping each one's outcome.
 
@@ -136,6 +144,8 @@ def read_images_parallel(
     mode : {"RGB", "L"}
     workers : int, optional
         Threads; the number of usable CPUs when omitted.
+    progress : callable, optional
+        Called with the number of images read so far, as they arrive.
 
     Returns
     -------
@@ -145,7 +155,16 @@ def read_images_parallel(
     channels_of(mode)
     names = [os.fspath(p) for p in paths]
     count = default_workers() if workers is None else workers
+    outcomes: list[LoadedImage | DataError] = []
     if count <= 1 or len(names) <= 1:
-        return [_read_or_error(name, size, mode) for name in names]
+        for name in names:
+            outcomes.append(_read_or_error(name, size, mode))
+            if progress is not None:
+                progress(len(outcomes))
+        return outcomes
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="read-image") as executor:
-        return list(executor.map(lambda name: _read_or_error(name, size, mode), names))
+        for outcome in executor.map(lambda name: _read_or_error(name, size, mode), names):
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(len(outcomes))
+    return outcomes

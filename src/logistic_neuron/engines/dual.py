@@ -429,8 +429,12 @@ def fit_dual_rates(
     num_iterations: int,
     record_every: int,
     gram: Any | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[RateOutcome]:
     """Several learning rates from zeros at once: ``K A`` for all their ``α`` in one product.
+
+    ``progress``, when given, is called with the iterations done (of every rate) after
+    each step, for a progress bar.
 
     The runs are independent (the same iterates as one :func:`fit_dual` per
     rate, within rounding: ``K A`` is a matrix product instead of one
@@ -502,6 +506,8 @@ def fit_dual_rates(
                 break
             A -= D * steps
             b -= lr * db
+            if progress is not None:
+                progress(i + 1)
     return [
         RateOutcome(
             learning_rate=rates[j],

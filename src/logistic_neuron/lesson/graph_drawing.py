@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,14 @@ FONT_SIZE = 14
 LINE_HEIGHT = 18
 CHAR_WIDTH = 0.61 * FONT_SIZE  # a monospace font's advance is 0.6 em (DejaVu Sans Mono: 0.602)
 PADDING = 8
-COLUMN_GAP = 70
+COLUMN_GAP = 56
 ROW_GAP = 26
 MARGIN = 24
 TITLE_HEIGHT = 56
 EDGE_OFFSET = 4  # forward and backward arrows run side by side, this far from the middle
+
+#: Operation lines longer than this are wrapped at their "+".
+WRAP_AT = 24
 
 #: Box fill colours by kind of node.
 FILLS = {"leaf": "#dbeafe", "const": "#eeeeee", "op": "#fef9c3", "output": "#dcfce7"}
@@ -127,7 +131,13 @@ def _box_lines(node: Node, output: Node) -> tuple[tuple[str, str], ...]:
     if node.op == "const":
         return ((format_number(node.value), "value"),)
     lines: list[tuple[str, str]] = [(node.name, "name")]
-    lines.append((node.expression() if node.is_input else f"= {node.expression()}", "op"))
+    expression = node.expression() if node.is_input else f"= {node.expression()}"
+    head, plus, tail = expression.partition(" + ")
+    if len(expression) > WRAP_AT and plus:
+        # A long sum on two lines keeps its column (and the picture) narrow.
+        lines += [(head, "op"), (f"  + {tail}", "op")]
+    else:
+        lines.append((expression, "op"))
     lines.append((f"value {format_number(node.value)}", "value"))
     lines.append((f"{derivative_label(output, node)} = {format_number(node.grad)}", "grad"))
     return tuple(lines)
@@ -206,6 +216,77 @@ def _order_columns(
 
             # sorted() is stable: ties keep the previous order, so sweeps settle.
             by_column[c] = sorted(by_column[c], key=barycentre)
+    _remove_crossings(by_column, right)
+
+
+def _crossings(left_items: list[Item], right_items: list[Item], right: dict) -> int:
+    """How many arrows between two neighbouring columns cross each other."""
+    where = {item: index for index, item in enumerate(right_items)}
+    ends = [
+        (index, where[target])
+        for index, item in enumerate(left_items)
+        for target in right[item]
+        if target in where
+    ]
+    return sum(
+        1 for (a1, b1), (a2, b2) in itertools.combinations(ends, 2) if (a1 - a2) * (b1 - b2) < 0
+    )
+
+
+#: Most orders of two neighbouring columns tried together (4 and 4 items: 576).
+PAIR_SEARCH_LIMIT = 5000
+
+
+def _remove_crossings(by_column: list[list[Item]], right: dict[Item, list[Item]]) -> None:
+    """Reorder a column while that uncrosses arrows (a stronger "transpose" step).
+
+    The barycentre sweeps leave a few crossings the averages cannot see; a swap
+    is kept only when the arrows on both sides of the column cross less.
+    """
+
+    def around(c: int) -> int:
+        total = 0
+        if c > 0:
+            total += _crossings(by_column[c - 1], by_column[c], right)
+        if c + 1 < len(by_column):
+            total += _crossings(by_column[c], by_column[c + 1], right)
+        return total
+
+    for _ in range(10):
+        improved = False
+        for c, items in enumerate(by_column):
+            best, best_order = around(c), list(items)
+            # Small columns: every order (at most 6! = 720); larger: neighbour swaps.
+            if len(items) <= 6:
+                candidates: Iterator[tuple[Item, ...]] = itertools.permutations(best_order)
+            else:
+                candidates = (
+                    (*best_order[:i], best_order[i + 1], best_order[i], *best_order[i + 2 :])
+                    for i in range(len(best_order) - 1)
+                )
+            for candidate in candidates:
+                by_column[c] = list(candidate)
+                count = around(c)
+                if count < best:
+                    best, best_order, improved = count, list(candidate), True
+            by_column[c] = best_order
+        # Two neighbouring columns at once: some crossings need both to move.
+        for c in range(len(by_column) - 1):
+            first, second = by_column[c], by_column[c + 1]
+            if math.factorial(len(first)) * math.factorial(len(second)) > PAIR_SEARCH_LIMIT:
+                continue
+            best = around(c) + around(c + 1)
+            best_pair = (list(first), list(second))
+            for one in itertools.permutations(first):
+                by_column[c] = list(one)
+                for two in itertools.permutations(second):
+                    by_column[c + 1] = list(two)
+                    count = around(c) + around(c + 1)
+                    if count < best:
+                        best, best_pair, improved = count, (list(one), list(two)), True
+            by_column[c], by_column[c + 1] = best_pair
+        if not improved:
+            return
 
 
 def _place_columns(
@@ -254,6 +335,45 @@ def _place_columns(
             for item, y in zip(items, placed, strict=True):
                 centre[item] = y + shift
     return centre
+
+
+#: Widest row of columns (layout pixels): wider graphs wrap onto further rows, like
+#: text, so that the picture reads at the size of a page (about 1,200 pixels).
+MAX_ROW_WIDTH = 1300.0
+#: Space between two rows, and between the lanes of arrows that wrap.
+BAND_GAP = 30.0
+WRAP_LANE = 8.0
+
+
+def _row_width(column_width: list[float], columns: Sequence[int]) -> float:
+    return MARGIN + sum(column_width[c] for c in columns) + COLUMN_GAP * (len(columns) - 1)
+
+
+def _bands(column_width: list[float], spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Consecutive columns grouped into as few rows as fit :data:`MAX_ROW_WIDTH`.
+
+    Among the ways to cut the columns into that many rows, the one cut by the
+    fewest arrows (``spans``: the columns each arrow runs from and to) wins, then
+    the one with the narrowest widest row: few arrows wrap, and rows are even.
+    """
+    n = len(column_width)
+    for rows in range(1, n + 1):
+        best: tuple[tuple[int, float], list[list[int]]] | None = None
+        for cuts in itertools.combinations(range(1, n), rows - 1):
+            edges = (0, *cuts, n)
+            bands = [list(range(a, b)) for a, b in itertools.pairwise(edges)]
+            widest = max(_row_width(column_width, band) for band in bands)
+            if widest > MAX_ROW_WIDTH and len(bands) > 1:
+                continue
+            cut = sum(1 for a, b in spans for c in cuts if a < c <= b)
+            key = (cut, widest)
+            if best is None or key < best[0]:
+                best = (key, bands)
+        if best is not None and (
+            (rows == 1 and _row_width(column_width, range(n)) <= MAX_ROW_WIDTH) or rows > 1
+        ):
+            return best[1]
+    return [[c] for c in range(n)]
 
 
 def layout_graph(example: GraphExample) -> Layout:
@@ -311,12 +431,48 @@ def layout_graph(example: GraphExample) -> Layout:
     for node in order:
         c = column[id(node)]
         column_width[c] = max(column_width[c], text_width(id(node)))
-    column_x = [MARGIN + sum(column_width[:c]) + c * COLUMN_GAP for c in range(n_columns)]
-    top = min(centre[item] - height[item] / 2 for item in centre)
-    bottom = max(centre[item] + height[item] / 2 for item in centre)
+    bands = _bands(
+        column_width, [(column[id(child)], column[id(node)]) for child, node, _ in edge_paths]
+    )
+    band_of = {c: b for b, columns in enumerate(bands) for c in columns}
+    # Arrows from the last column of a row to the first of the next wrap around,
+    # each in a lane of its own on the right, in the gap and on the left.
+    wrapping = [
+        (child, node)
+        for child, node, _ in edge_paths
+        if band_of[column[id(child)]] != band_of[column[id(node)]]
+        or any(band_of[c] != band_of[column[id(child)]] for _, c in _)
+    ]
+    wrap_space = WRAP_LANE * len(wrapping) if len(bands) > 1 else 0.0
+    left_edge = MARGIN + wrap_space
+    column_x = [0.0] * n_columns
+    for columns in bands:
+        x = left_edge
+        for c in columns:
+            column_x[c] = x
+            x += column_width[c] + COLUMN_GAP
+
+    def column_of(item: Item) -> int:
+        # A lane's key holds its column; a box's key is its node's id.
+        return int(item[2]) if isinstance(item, tuple) else column[int(str(item))]
+
+    band_top = [
+        min(centre[i] - height[i] / 2 for i in centre if band_of[column_of(i)] == b)
+        for b in range(len(bands))
+    ]
+    band_bottom = [
+        max(centre[i] + height[i] / 2 for i in centre if band_of[column_of(i)] == b)
+        for b in range(len(bands))
+    ]
+    band_gap = BAND_GAP + WRAP_LANE * len(wrapping)
+    band_y: list[float] = [float(TITLE_HEIGHT)]
+    for b in range(1, len(bands)):
+        band_y.append(band_y[-1] + band_bottom[b - 1] - band_top[b - 1] + band_gap)
+    band_right = [max(column_x[c] + column_width[c] for c in columns) for columns in bands]
 
     def y_of(item: Item) -> float:
-        return TITLE_HEIGHT + centre[item] - top
+        b = band_of[column_of(item)]
+        return band_y[b] + centre[item] - band_top[b]
 
     boxes: dict[int, Box] = {}
     for node in order:
@@ -327,20 +483,61 @@ def layout_graph(example: GraphExample) -> Layout:
         x = column_x[c] + column_width[c] - width
         y = y_of(key) - height[key] / 2
         boxes[key] = Box(node, x, y, width, height[key], lines[key], _kind(node, output))
-    edges = []
+    # The path of every arrow: (arrive, leave, row) at its source, each lane, its target.
+    all_stops = []
     for child, node, lane_columns in edge_paths:
-        waypoints: list[tuple[float, float]] = []
+        source = boxes[id(child)]
+        stops = [(source.right, source.right, band_of[column[id(child)]])]
         for crossing, c in lane_columns:
-            # Through the column horizontally, in its own lane.
             lane_y = y_of(crossing)
-            waypoints += [(column_x[c], lane_y), (column_x[c] + column_width[c], lane_y)]
+            stops.append(
+                ((column_x[c], lane_y), (column_x[c] + column_width[c], lane_y), band_of[c])
+            )
+        target = boxes[id(node)]
+        stops.append((target.left, target.left, band_of[column[id(node)]]))
+        all_stops.append(stops)
+    # Arrows wrapping from one row to the next take lanes in the order of where they
+    # leave and arrive (higher first): then no two of them cross.
+    turns = sorted(
+        (row, stops[i - 1][1][1], stops[i][0][1], e, i)
+        for e, stops in enumerate(all_stops)
+        for i in range(1, len(stops))
+        for row in [stops[i - 1][2]]
+        if stops[i][2] != row
+    )
+    turn_lane: dict[tuple[int, int], tuple[int, int]] = {}
+    for row in {turn[0] for turn in turns}:
+        in_row = [turn for turn in turns if turn[0] == row]
+        for rank, (_, _, _, e, i) in enumerate(in_row):
+            turn_lane[(e, i)] = (rank, len(in_row))
+    edges: list[Edge] = []
+    for (child, node, _), stops in zip(edge_paths, all_stops, strict=True):
+        waypoints: list[tuple[float, float]] = []
+        for index in range(1, len(stops)):
+            (_, leave, row), (arrive, through, next_row) = stops[index - 1], stops[index]
+            if next_row != row:
+                rank, count = turn_lane[(len(edges), index)]
+                outer = WRAP_LANE * (count - 1 - rank)  # the highest arrow turns outermost
+                right_x = band_right[row] + MARGIN / 2 + outer
+                gap_y = band_y[next_row] - band_gap + BAND_GAP / 2 + outer
+                left_x = MARGIN + outer
+                waypoints += [
+                    (right_x, leave[1]),
+                    (right_x, gap_y),
+                    (left_x, gap_y),
+                    (left_x, arrive[1]),
+                ]
+            if index < len(stops) - 1:
+                waypoints += [arrive, through]
         edges.append(Edge(boxes[id(child)], boxes[id(node)], tuple(waypoints)))
-    canvas_width = column_x[-1] + column_width[-1] + MARGIN
-    canvas_height = TITLE_HEIGHT + (bottom - top) + MARGIN
+    canvas_width = max(band_right) + MARGIN + WRAP_LANE * (len(wrapping) + 1)
+    canvas_height = band_y[-1] + band_bottom[-1] - band_top[-1] + MARGIN
     legend = (
         f"black: values, forward (left to right)   red: derivatives d{output.name}/dvar, "
         "backward (right to left)"
     )
+    if len(bands) > 1:
+        legend += "; long rows wrap like text"
     canvas_width = max(canvas_width, (len(legend) + 2) * CHAR_WIDTH + 2 * MARGIN)
     return Layout(
         example.title,

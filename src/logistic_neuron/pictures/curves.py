@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from logistic_neuron.engines import dual
@@ -172,6 +172,7 @@ def _primal_curve(
     dtype: str,
     engine: str,
     record_every: int,
+    progress: Callable[[int], None] | None = None,
 ) -> OptimizationResult:
     """The overfitting run on a primal engine: scores from ``w`` (``n_x (m + m_test)`` each)."""
     train_features = as_features(X_train, dtype)
@@ -186,9 +187,11 @@ def _primal_curve(
             )
         )
 
-    def callback(progress: Progress) -> None:
-        if progress.iteration % every == 0 or progress.iteration == progress.num_iterations:
-            take(progress.iteration, progress.w, progress.b)
+    def callback(state: Progress) -> None:
+        if state.iteration % every == 0 or state.iteration == state.num_iterations:
+            take(state.iteration, state.w, state.b)
+        if progress is not None:
+            progress(state.iteration)
 
     # Before the first step the parameters are zeros: every probability is 0.5.
     w0, b0 = initialize_with_zeros(
@@ -224,6 +227,7 @@ def overfitting_curve(
     dtype: str = "float64",
     engine: str = "auto",
     record_every: int = 100,
+    progress: Callable[[int], None] | None = None,
 ) -> OverfittingCurve:
     """Train once and score the parameters on both sets every ``every`` iterations.
 
@@ -243,6 +247,8 @@ def overfitting_curve(
         As for :func:`logistic_neuron.engines.resolver.fit`.
     record_every : int
         Interval of the training cost the run records.
+    progress : callable, optional
+        Called with the number of iterations done, as training goes (for a progress bar).
 
     Returns
     -------
@@ -262,15 +268,17 @@ def overfitting_curve(
         # In the dual: each evaluation is m (m + m_test) work, the data are read once.
         scorer = DualScorer(X_train, X_test)
 
-        def dual_callback(progress: Progress) -> None:
-            if progress.iteration % every == 0 or progress.iteration == progress.num_iterations:
-                assert isinstance(progress, dual.DualProgress)
+        def dual_callback(state: Progress) -> None:
+            if state.iteration % every == 0 or state.iteration == state.num_iterations:
+                assert isinstance(state, dual.DualProgress)
                 points.append(
                     (
-                        progress.iteration,
-                        *scorer.scores(progress.alpha, progress.b, Y_train, Y_test),
+                        state.iteration,
+                        *scorer.scores(state.alpha, state.b, Y_train, Y_test),
                     )
                 )
+            if progress is not None:
+                progress(state.iteration)
 
         points.append((0, *scorer.scores(np.zeros(X_train.shape[1]), 0.0, Y_train, Y_test)))
         result = fit(
@@ -297,6 +305,7 @@ def overfitting_curve(
             dtype,
             engine,
             record_every,
+            progress,
         )
     return OverfittingCurve(
         iterations=tuple(p[0] for p in points),
@@ -405,6 +414,7 @@ def _compare_in_dual(
     rates: list[float],
     num_iterations: int,
     record_every: int,
+    progress: Callable[[int], None] | None = None,
 ) -> RateComparison:
     """The comparison in the dual: one K and K_test, every rate stepped together."""
     scorer = DualScorer(X_train, X_test)
@@ -418,6 +428,8 @@ def _compare_in_dual(
             num_iterations=num_iterations,
             record_every=record_every,
             gram=scorer.gram,
+            # All rates step together: after i steps, i of each rate's iterations are done.
+            progress=None if progress is None else (lambda i: progress(i * len(rates))),
         )
     runs = []
     for outcome in outcomes:
@@ -454,6 +466,7 @@ def compare_learning_rates(
     record_every: int = 100,
     dtype: str = "float64",
     engine: str = "auto",
+    progress: Callable[[int], None] | None = None,
 ) -> RateComparison:
     """Train one model per learning rate from zeros and score each on both sets.
 
@@ -471,6 +484,9 @@ def compare_learning_rates(
     record_every : int
     dtype : {"float64", "float32"}
     engine : str
+    progress : callable, optional
+        Called with the number of iterations done over all the rates so far
+        (``len(learning_rates) * num_iterations`` in all), for a progress bar.
 
     Returns
     -------
@@ -488,16 +504,22 @@ def compare_learning_rates(
     _check_same_features(X_train, X_test)
     if resolve_engine(X_train, dtype, num_iterations, engine) == "dual" and is_numpy(X_test):
         return _compare_in_dual(
-            X_train, Y_train, X_test, Y_test, rates, num_iterations, record_every
+            X_train, Y_train, X_test, Y_test, rates, num_iterations, record_every, progress
         )
     train_features = as_features(X_train, dtype)
     test_features = as_features(X_test, dtype)
     runs = []
-    for rate in rates:
+    for index, rate in enumerate(rates):
         seen: list[Sequence[float]] = [()]
 
-        def remember(progress: Progress, seen: list[Sequence[float]] = seen) -> None:
-            seen[0] = progress.costs  # an O(1) view, not a copy
+        def remember(
+            state: Progress,
+            seen: list[Sequence[float]] = seen,
+            done_before: int = index * num_iterations,
+        ) -> None:
+            seen[0] = state.costs  # an O(1) view, not a copy
+            if progress is not None:
+                progress(done_before + state.iteration)
 
         try:
             with warnings.catch_warnings():

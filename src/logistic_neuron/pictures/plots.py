@@ -294,6 +294,18 @@ def _hide_ticks(axes: Axes) -> None:
     axes.set_yticks([])
 
 
+def _words_on_scale(colorbar: Any, limit: float, negative: str, positive: str) -> None:
+    """Say in words what the colour scale's ends and middle mean for the prediction."""
+    colorbar.set_ticks([-limit, 0.0, limit])
+    colorbar.set_ticklabels(
+        [
+            f"{-limit:.2g}: towards\n{negative!r}",
+            "0: no\neffect",
+            f"{limit:.2g}: towards\n{positive!r}",
+        ]
+    )
+
+
 def plot_weights(
     w: Any,
     image_shape: tuple[int, int, int],
@@ -339,11 +351,11 @@ def plot_weights(
         limit = _symmetric_limit(grid)
         shown = axes.imshow(grid[:, :, 0], cmap=DIVERGING, vmin=-limit, vmax=limit, **NEAREST)
         _hide_ticks(axes)
-        axes.set_title("weights w")
-        fig.colorbar(shown, ax=axes, label="weight")
+        axes.set_title("weight of each pixel")
+        _words_on_scale(fig.colorbar(shown, ax=axes), limit, negative, positive)
         fig.suptitle(heading)
         return fig
-    fig = new_figure(12.5, 3.9)
+    fig = new_figure(14.0, 4.2)
     panels = fig.subplots(1, channels + 2)
     limit = _symmetric_limit(grid)
     channel_images = []
@@ -354,19 +366,28 @@ def plot_weights(
                 grid[:, :, channel], cmap=DIVERGING, vmin=-limit, vmax=limit, **NEAREST
             )
         )
-        panels[channel].set_title(f"{name} channel")
+        # Which pixels' weights (the red, green or blue part of each pixel), not a colour:
+        # the colour of the map says where the weight pushes.
+        panels[channel].set_title(f"weights on each\npixel's {name} value")
     # One shared scale, so the channels' weights can be compared by colour.
-    fig.colorbar(channel_images[0], ax=list(panels[:channels]), label="weight", shrink=0.85)
+    _words_on_scale(
+        fig.colorbar(channel_images[0], ax=list(panels[:channels]), shrink=0.85),
+        limit,
+        negative,
+        positive,
+    )
     total = grid.sum(axis=2)
     total_limit = _symmetric_limit(total)
     summed = panels[channels].imshow(
         total, cmap=DIVERGING, vmin=-total_limit, vmax=total_limit, **NEAREST
     )
-    panels[channels].set_title("sum over channels")
-    fig.colorbar(summed, ax=panels[channels], label="summed weight", shrink=0.85)
+    panels[channels].set_title("the three weights\nof each pixel, added")
+    _words_on_scale(
+        fig.colorbar(summed, ax=panels[channels], shrink=0.85), total_limit, negative, positive
+    )
     colour = np.clip(grid / (2 * limit) + 0.5, 0.0, 1.0)
     panels[channels + 1].imshow(colour, **NEAREST)
-    panels[channels + 1].set_title("as a colour image")
+    panels[channels + 1].set_title("the weights shown\nas a colour image")
     for axes in panels:
         _hide_ticks(axes)
     fig.suptitle(heading)
@@ -381,7 +402,7 @@ def plot_mistakes(
     *,
     names: Sequence[str] = (),
     max_images: int = MAX_GALLERY,
-    columns: int = 6,
+    columns: int = 5,
     title: str | None = None,
 ) -> Figure:
     """A gallery of the images the model got wrong.
@@ -440,7 +461,9 @@ def plot_mistakes(
     columns = max(1, min(columns, shown.size))
     rows = -(-shown.size // columns)
     # At least 6.5 inches wide, so that the title fits above a gallery of one or two.
-    fig = new_figure(max(1.9 * columns + 0.2, 6.5), 2.35 * rows + 0.6)
+    # Tiles and captions are sized so that the report's page (about 12 inches wide at
+    # most) shows the captions at the size of the page's text, not smaller.
+    fig = new_figure(max(2.3 * columns + 0.2, 6.5), 3.0 * rows + 0.7)
     tiles = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).reshape(-1)
     for tile, index in zip(tiles, shown, strict=False):
         image, kwargs = _image_for_display(pixels[index])
@@ -450,7 +473,7 @@ def plot_mistakes(
         tile.set_title(
             f"{name}\ntrue: {classes[truth[index]]}\npredicted: {classes[predicted[index]]}\n"
             f"p({positive}) = {p[index]:.2f}",
-            fontsize=9,
+            fontsize=12,
         )
         for spine in tile.spines.values():
             spine.set_edgecolor("tab:red")
