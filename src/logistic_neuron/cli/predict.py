@@ -45,11 +45,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def caution(model: TrainedModel) -> str:
     """How far to trust an answer: the model's own test score and what it was trained on."""
     negative, positive = model.classes
+    if model.test_accuracy is None:
+        # Models saved by the estimator record no test set.
+        score = "its file records no test accuracy (it was not scored on held-out data)"
+        trained_on = ""
+    else:
+        score = (
+            f"{model.test_accuracy:g} % right on its {model.data.m_test} test examples "
+            f"({model.data.test_source})"
+        )
+        trained_on = f" ({model.data.source})"
     return (
-        f"the model tells {positive} from {negative}: {model.test_accuracy:g} % right on its "
-        f"{model.data.m_test} test examples ({model.data.test_source}); it answers "
-        f"{positive} or {negative} for any image, so a picture unlike its training data "
-        f"({model.data.source}) gets a meaningless answer"
+        f"the model tells {positive} from {negative}: {score}; it answers {positive} or "
+        f"{negative} for any image, so a picture unlike its training data{trained_on} gets a "
+        "meaningless answer"
     )
 
 
