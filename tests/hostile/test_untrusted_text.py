@@ -38,7 +38,9 @@ def test_predict_prints_one_line_per_image_whatever_the_names(tmp_path, capsys):
     assert main(["predict", "--model", str(model), *map(str, photos)]) == 0
     out, err = capsys.readouterr()
     lines = out.strip().splitlines()
-    assert len(lines) == 2, out
+    # One line per image, then the one caution line (issue 15) that names the classes too.
+    assert len(lines) == 3, out
+    assert lines[2].startswith("the model tells")
     assert "\x1b" not in out + err and "\x07" not in out
     assert "two\\nlines" in lines[1]
     assert "\\x1b]0;pwned\\x07" in out or "non\\ncat" in out

@@ -124,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
         for picture in pictures:
             print(f"picture saved to {picture}")
         if results:
-            print(caution(model))
+            # The caution names the classes: untrusted text, shown on one line too.
+            print(shown(caution(model)))
     for failure in failures:
         print(error_line(failure), file=sys.stderr)
     return 1 if failures else 0
