@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 # scikit-learn's check_array_api_input runs only when SciPy's array API support is
 # on, which SciPy reads once, at import: set it before anything imports SciPy, so
@@ -11,6 +12,11 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 from pathlib import Path
 
 import pytest
+
+# A test runner started as a background job of a non-interactive shell inherits SIGINT
+# ignored, and so would every child process it starts; the Ctrl-C tests need it live.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from logistic_neuron.data.dataset import Dataset
 from logistic_neuron.data.loading import load_dataset

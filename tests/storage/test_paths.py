@@ -117,9 +117,16 @@ def test_a_ctrl_c_during_the_rename_waits_until_it_is_done(tmp_path, monkeypatch
         real_replace(src, dst)
 
     monkeypatch.setattr(atomic.os, "replace", replace_interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        write_bytes_atomic(target, b"new")
+    # Ctrl-C must raise here even when the test runner itself was started with SIGINT
+    # ignored (a background job of a non-interactive shell is).
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_bytes_atomic(target, b"new")
+        handler_after = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, outer)
     # The save finished before the interruption was honoured: no half state, no temp file.
     assert target.read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert handler_after is signal.default_int_handler
