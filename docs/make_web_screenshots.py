@@ -67,6 +67,7 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1180, "height": 900})
         page.goto(server.url)
         page.wait_for_selector("#model-status strong")
+        page.wait_for_selector("#train-button:enabled")
         page.set_input_files("#file-input", [str(f) for f in files])
         page.wait_for_function("document.querySelectorAll('.prediction').length === 3")
         page.wait_for_timeout(300)  # let the pictures paint

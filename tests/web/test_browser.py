@@ -77,6 +77,7 @@ def page(chromium, server):
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     page.goto(server.url)
     page.wait_for_selector("#model-status strong")
+    page.wait_for_selector("#train-button:enabled")
     yield page
     context.close()
 
@@ -177,6 +178,7 @@ def test_train_and_watch_the_curve_move_then_save(chromium, workspace, tmp_path,
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))
         page.goto(url)
         page.wait_for_selector("#model-status strong")
+        page.wait_for_selector("#train-button:enabled")  # the page has its choices
         page.fill("#iterations", "3000")
         page.fill("#learning-rate", "0.005")
         page.click("#train-button")
@@ -217,6 +219,7 @@ def test_stop_button_ends_a_long_run(chromium, workspace, tmp_path, monkeypatch)
         page = context.new_page()
         page.goto(url)
         page.wait_for_selector("#model-status strong")
+        page.wait_for_selector("#train-button:enabled")  # the page has its choices
         page.fill("#iterations", "100000")
         page.click("#train-button")
         page.wait_for_function("Number(document.getElementById('cost-chart').dataset.points) >= 1")

@@ -471,8 +471,10 @@ async function setUpTraining() {
   $("learning-rate").value = String(info.defaults.learning_rate);
   $("rate-slider").value = String(Math.log10(info.defaults.learning_rate));
   $("iterations").value = String(info.defaults.iterations);
-  // A run started earlier (or in another tab) is shown as it goes on.
+  // A run started earlier (or in another tab) is shown as it goes on; otherwise Train
+  // becomes available now that the choices are in place.
   if (info.job && info.job.state === "running") follow(info.job);
+  else $("train-button").disabled = false;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
