@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +252,39 @@ class CheckpointWriter:
         self.saved = True
         self.identity = file_identity(self.path)
 
+    @property
+    def resumable(self) -> bool:
+        """True when a checkpoint of this run is on disk to resume from."""
+        return self.saved or self.identity is not None
+
+    def hint(self) -> str:
+        """How to continue the run from its checkpoint, in words."""
+        return (
+            f"the last checkpoint is {self.path}; continue with '{PROG} train --resume {self.path}'"
+        )
+
+    def remove(self) -> None:
+        """The run is complete: the model supersedes its checkpoint.
+
+        Only the very file this run wrote is removed (never a file that took its
+        name since).
+        """
+        remove_if_ours(self.path, self.identity)
+
+
+def check_same_data(
+    args: argparse.Namespace,
+    settings: dict[str, Any],
+    checkpoint: Checkpoint | None,
+    data_fingerprint: str,
+) -> None:
+    """A run resumes only on the training data its checkpoint was saved from."""
+    if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:
+        raise DataError(
+            f"the training data of {settings['data']} changed since the checkpoint "
+            f"{args.resume} was saved; it cannot be resumed on other data"
+        )
+
 
 def run_record(result: OptimizationResult) -> dict[str, Any] | None:
     """What a run beyond plain gradient descent did, for the model file (None otherwise)."""
@@ -337,6 +372,47 @@ class CostPrinter:
             self.bar.close()
 
 
+@contextlib.contextmanager
+def training_callback(
+    args: argparse.Namespace,
+    settings: dict[str, Any],
+    checkpoint: Checkpoint | None,
+    writer: CheckpointWriter | None,
+) -> Iterator[Callable[[Progress], None]]:
+    """The callback of a training loop, and what ``train`` says around the loop.
+
+    Both ways ``train`` runs (in memory here, a chunk at a time in
+    :mod:`logistic_neuron.cli.train_store`) use it. The callback prints each
+    recorded cost and moves the progress bar (:class:`CostPrinter`), and saves
+    checkpoints with ``writer`` when there is one. A resumed run first prints
+    the costs recorded before it and where it resumes from. When the loop is
+    interrupted (Ctrl-C), the bar is cleared and, if a checkpoint is on disk,
+    a line says how to continue.
+    """
+    printer = CostPrinter(settings["iterations"], settings["record_every"], quiet=args.json)
+
+    def callback(progress: Progress) -> None:
+        printer(progress)
+        if writer is not None:
+            writer(progress)
+
+    if checkpoint is not None:
+        printer.replay(checkpoint.costs)
+        if not args.json:
+            print(
+                f"Resuming from iteration {checkpoint.iteration} of {args.resume}", file=sys.stderr
+            )
+    try:
+        yield callback
+    except KeyboardInterrupt:
+        printer.close()
+        if writer is not None and writer.resumable:
+            print(f"{PROG}: {writer.hint()}", file=sys.stderr)
+        raise
+    finally:
+        printer.close()
+
+
 def describe_source(source: str) -> str:
     """What a data source is, in words (the bundled faces are not the course's cats)."""
     if source == FACES:
@@ -396,11 +472,7 @@ def run(args: argparse.Namespace) -> int:
         return train_store.run(args, settings, checkpoint, model_path, checkpoint_path)
     dataset = dataset_from_settings(settings)
     data_fingerprint = fingerprint(dataset.train)
-    if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:
-        raise DataError(
-            f"the training data of {settings['data']} changed since the checkpoint "
-            f"{args.resume} was saved; it cannot be resumed on other data"
-        )
+    check_same_data(args, settings, checkpoint, data_fingerprint)
     # Say what runs before it runs: the data, its classes, the split, the engine.
     engine = engine_that_runs(
         dataset.train.pixels(),
@@ -412,7 +484,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         for line in describe_run(dataset, settings, engine):
             print(line)
-    printer = CostPrinter(settings["iterations"], settings["record_every"], quiet=args.json)
     writer = (
         CheckpointWriter(
             checkpoint_path,
@@ -428,12 +499,6 @@ def run(args: argparse.Namespace) -> int:
         # The checkpoint resumed from is this run's own: removed when the run completes,
         # even if the run ends before it is written again.
         writer.identity = file_identity(checkpoint_path)
-
-    def callback(progress: Progress) -> None:
-        printer(progress)
-        if writer is not None:
-            writer(progress)
-
     resume: dict[str, Any] = {}
     if checkpoint is not None and checkpoint.state is not None:
         resume = {"resume": checkpoint.state}
@@ -446,14 +511,8 @@ def run(args: argparse.Namespace) -> int:
         }
         if checkpoint.alpha is not None:
             resume["alpha"] = checkpoint.alpha
-    if checkpoint is not None:
-        printer.replay(checkpoint.costs)
-        if not args.json:
-            print(
-                f"Resuming from iteration {checkpoint.iteration} of {args.resume}", file=sys.stderr
-            )
-    started = time.perf_counter()
-    try:
+    with training_callback(args, settings, checkpoint, writer) as callback:
+        started = time.perf_counter()
         result = fit(
             dataset.train.pixels(),
             dataset.train.Y(),
@@ -466,25 +525,12 @@ def run(args: argparse.Namespace) -> int:
             options=options,
             **resume,
         )
-    except KeyboardInterrupt:
-        printer.close()
-        if writer is not None and (writer.saved or writer.identity is not None):
-            print(
-                f"{PROG}: the last checkpoint is {checkpoint_path}; continue with "
-                f"'{PROG} train --resume {checkpoint_path}'",
-                file=sys.stderr,
-            )
-        raise
-    finally:
-        printer.close()
     # The model records the engine that really ran ("auto" resolved), as its provenance.
     trained = build_model(result, dataset, settings["dtype"], engine)
     wall_time = time.perf_counter() - started
     save_model(trained, model_path)
     if writer is not None:
-        # The run is complete: the model supersedes its checkpoint. Only the very
-        # file this run wrote is removed (never a file that took its name since).
-        remove_if_ours(checkpoint_path, writer.identity)
+        writer.remove()
     plots = figure_options.write_train_plots(args, trained, dataset)
     report_run(
         args,

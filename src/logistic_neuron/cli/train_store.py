@@ -18,8 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from logistic_neuron.cli.main import PROG
-from logistic_neuron.cli.train import CheckpointWriter, CostPrinter, report_run
+from logistic_neuron.cli.train import (
+    CheckpointWriter,
+    check_same_data,
+    report_run,
+    training_callback,
+)
 from logistic_neuron.data.dataset import DEFAULT_TEST_FRACTION, Split, held_out_indices
 from logistic_neuron.data.loading import load_labelled
 from logistic_neuron.data.store import Selection, Store, is_store, memory_budget, open_store
@@ -34,7 +38,6 @@ from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.prediction import accuracy, predict
 from logistic_neuron.storage.checkpoint import Checkpoint
 from logistic_neuron.storage.model_file import DataRecord, TrainedModel, save_model
-from logistic_neuron.storage.paths import remove_if_ours
 
 #: The settings key that marks a run trained a chunk at a time, with its group count.
 GROUPS = "groups"
@@ -117,11 +120,7 @@ def run(
     store = open_store(settings["data"])
     train, test, test_source, seed, fraction = _parts(store, settings)
     data_fingerprint = train.fingerprint()
-    if checkpoint is not None and checkpoint.data_fingerprint != data_fingerprint:
-        raise DataError(
-            f"the training data of {settings['data']} changed since the checkpoint "
-            f"{args.resume} was saved; it cannot be resumed on other data"
-        )
+    check_same_data(args, settings, checkpoint, data_fingerprint)
     on_cluster = args.scheduler is not None or args.workers is not None
     if on_cluster:
         from logistic_neuron.engines.distributed import DaskRunner, cluster_client, n_workers
@@ -170,8 +169,7 @@ def run(
     )
     save_model(trained, model_path)
     if writer is not None:
-        # The model supersedes its checkpoint (only the file this run wrote is removed).
-        remove_if_ours(checkpoint_path, writer.identity)
+        writer.remove()
     report_run(args, trained, model_path, [], settings["data"], test_source)
     return 0
 
@@ -186,18 +184,11 @@ def _train(
     data_fingerprint: str,
 ) -> tuple[Any, CheckpointWriter | None]:
     """Run the chunked loop with the cost printer and checkpoints of ``train``."""
-    printer = CostPrinter(settings["iterations"], settings["record_every"], quiet=args.json)
     writer = (
         CheckpointWriter(checkpoint_path, args.checkpoint_every, settings, data_fingerprint)
         if args.checkpoint_every is not None
         else None
     )
-
-    def callback(progress: Any) -> None:
-        printer(progress)
-        if writer is not None:
-            writer(progress)
-
     resume: dict[str, Any] = {}
     if checkpoint is not None:
         resume = {
@@ -206,36 +197,20 @@ def _train(
             "start_iteration": checkpoint.iteration,
             "previous_costs": checkpoint.costs,
         }
-        printer.replay(checkpoint.costs)
-        if not args.json:
-            print(
-                f"Resuming from iteration {checkpoint.iteration} of {args.resume}", file=sys.stderr
-            )
-    hint = (
-        f"the last checkpoint is {checkpoint_path}; continue with "
-        f"'{PROG} train --resume {checkpoint_path}'"
-    )
     try:
-        result = fit_chunked(
-            runner,
-            n_x=n_x,
-            num_iterations=settings["iterations"],
-            learning_rate=settings["learning_rate"],
-            dtype=settings["dtype"],
-            record_every=settings["record_every"],
-            callback=callback,
-            **resume,
-        )
-    except KeyboardInterrupt:
-        printer.close()
-        if writer is not None and writer.saved:
-            print(f"{PROG}: {hint}", file=sys.stderr)
-        raise
+        with training_callback(args, settings, checkpoint, writer) as callback:
+            result = fit_chunked(
+                runner,
+                n_x=n_x,
+                num_iterations=settings["iterations"],
+                learning_rate=settings["learning_rate"],
+                dtype=settings["dtype"],
+                record_every=settings["record_every"],
+                callback=callback,
+                **resume,
+            )
     except ClusterError as exc:
-        printer.close()
-        if writer is not None and writer.saved:
-            raise ClusterError(f"{exc}; {hint} and --scheduler or --workers") from None
+        if writer is not None and writer.resumable:
+            raise ClusterError(f"{exc}; {writer.hint()} and --scheduler or --workers") from None
         raise
-    finally:
-        printer.close()
     return result, writer
