@@ -81,7 +81,8 @@ validation_fraction, patience, monitor, keep_best, solver, tol
         ``LogisticRegression``'s terms), learning-rate decay, a validation split
         of the training rows with keep-best and early stopping, and
         ``solver="lbfgs"`` (SciPy's L-BFGS, stopping at ``tol``). Runs with any
-        of them take the primal path; all of them work in ``GridSearchCV``.
+        of them go through the general path (gd and momentum on the dual engine
+        when ``engine="auto"`` picks it); all of them work in ``GridSearchCV``.
     random_state : int or None, default=None
         Seed of the mini-batch shuffling and the validation split (None: 0, so
         that two fits give the same model).
@@ -324,7 +325,7 @@ validation_fraction, patience, monitor, keep_best, solver, tol
         self.intercept_ = np.array([result.b], dtype=np.float64)
         self.costs_ = list(result.costs)
         self.learning_rate_ = rate
-        # Runs beyond plain gradient descent take the primal path (or L-BFGS).
+        # "auto" resolved, for runs beyond plain gradient descent too (dual, reference, lbfgs).
         self.engine_ = engine_that_runs(features, self.dtype, self.num_iterations, engine, options)
         general = result if isinstance(result, DescentResult) else None
         self.n_iter_ = result.num_iterations if general is None else general.iterations_run

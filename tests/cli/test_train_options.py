@@ -45,6 +45,10 @@ def test_interrupt_then_resume_is_bit_for_bit(extra, tmp_path, capsys, monkeypat
     assert checkpoint.settings["options"]["optimizer"] in ("gd", "momentum", "rmsprop", "adam")
     if "--batch-size" in extra:
         assert checkpoint.state.generator is not None
+    # gd and momentum keep w a combination of the examples: "auto" runs them on the dual engine.
+    dual = checkpoint.settings["options"]["optimizer"] in ("gd", "momentum")
+    assert checkpoint.state.dual == dual and (checkpoint.alpha is not None) == dual
+    assert load_model(tmp_path / "full.npz").engine == ("dual" if dual else "reference")
     assert main(["train", "--resume", str(tmp_path / "part.checkpoint.npz"),
                  "--out", str(tmp_path / "part.npz")]) == 0  # fmt: skip
     resumed = capsys.readouterr().out

@@ -245,3 +245,40 @@ def test_dask_commands_lost_worker_then_resume(tmp_path):
     trained = load_model(model)
     np.testing.assert_array_equal(trained.w, reference.w)
     assert trained.b == reference.b and list(trained.costs) == list(reference.costs)
+
+
+def test_abandoned_gather_report_is_dropped_and_other_task_errors_are_kept() -> None:
+    """A lost cluster must not print asyncio's traceback after the run's one-line error."""
+    import asyncio
+
+    from logistic_neuron.engines.distributed import _GATHER_FILTER
+
+    class AllExit(Exception):  # distributed.client.AllExit, by name
+        pass
+
+    async def lost() -> None:
+        raise AllExit()
+
+    async def broken() -> None:
+        raise ValueError("a real bug")
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    handler.addFilter(_GATHER_FILTER)
+    logger = logging.getLogger("asyncio")
+    logger.addHandler(handler)
+    try:
+        loop = asyncio.new_event_loop()
+        for coroutine in (lost(), broken()):
+            task = loop.create_task(coroutine)
+            loop.run_until_complete(asyncio.wait([task]))
+            del task  # never retrieved: asyncio reports it when the task is collected
+        loop.close()
+        import gc
+
+        gc.collect()
+    finally:
+        logger.removeHandler(handler)
+    reported = [record.getMessage() for record in records]
+    assert len(reported) == 1 and "a real bug" in str(records[0].__dict__), reported

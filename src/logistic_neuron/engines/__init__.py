@@ -7,8 +7,10 @@
 * :mod:`~logistic_neuron.engines.dual`: the dual engine (``w = X α``, one
   Gram matrix, then ``m²`` work per iteration);
 * :mod:`~logistic_neuron.engines.general`: runs with options beyond plain
-  gradient descent (optimisers, mini-batches, L2, decay, validation, L-BFGS),
-  on the primal reference path;
+  gradient descent (optimisers, mini-batches, L2, decay, validation, L-BFGS):
+  the validation split, then the engine;
+* :mod:`~logistic_neuron.engines.dual_descent`: gd and momentum with those
+  options on the dual engine (they keep ``w`` in the span of the examples);
 * :mod:`~logistic_neuron.engines.one_pass`: the loop of the one-pass engines;
 * :mod:`~logistic_neuron.engines.kernels`: their kernels, compiled with numba
   or blocked through NumPy's BLAS;

@@ -28,6 +28,7 @@ Built on Dask's distributed scheduler (``pip install "logistic-neuron[distribute
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 import uuid
@@ -59,6 +60,28 @@ def _distributed() -> Any:
     return require("distributed", EXTRA)
 
 
+class _AbandonedGatherFilter(logging.Filter):
+    """Drops asyncio's report of a gather that Dask's client abandoned with ``AllExit``.
+
+    :meth:`DaskRunner._results` waits on futures in bounded polls. Each poll that
+    times out leaves the client's internal ``gather`` task behind; when the
+    cluster is then lost, that task ends with ``AllExit`` and, as nobody awaits it,
+    asyncio logs "Task exception was never retrieved" with a traceback, possibly
+    at interpreter exit, after the run's own one-line error. Only that record is
+    dropped; every other asyncio message passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None and isinstance(record.args, dict):
+            exc = record.args.get("exception")
+        abandoned = record.getMessage().startswith("Task exception was never retrieved")
+        return not (abandoned and type(exc).__name__ == "AllExit")
+
+
+_GATHER_FILTER = _AbandonedGatherFilter()
+
+
 def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
@@ -81,6 +104,8 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None) -> 
         When the scheduler cannot be reached or has no workers.
     """
     distributed = _distributed()
+    # Installed for the life of the process: the abandoned task may be collected at exit.
+    logging.getLogger("asyncio").addFilter(_GATHER_FILTER)
     cluster = None
     if scheduler is not None:
         try:

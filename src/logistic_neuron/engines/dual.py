@@ -24,12 +24,13 @@ applied once. The compute dtype is the dtype of ``w = X α`` (the
 would drift from the course's printed digits (0.152668 instead of 0.152667 at
 iteration 1700 of the classic run).
 
-Extensions that keep ``w`` in the span stay exact here: an L2 term
-``λ/(2m) |w|²`` adds ``(λ/m) w = (λ/m) X α`` to ``dw``, i.e. ``α := (1 - ηλ/m) α
-- (η/m) dZ``; momentum keeps a velocity ``v = X ν`` and updates ``ν`` like
-``α``. :func:`dual_step` is the one place an update rule is written, so such
-terms are a line there. Per-coordinate scalings of ``dw`` (Adam, RMSprop) leave
-the span and must run on a primal engine.
+Extensions that keep ``w`` in the span stay exact in the dual: L2, momentum,
+mini-batches, decay and validation run in
+:mod:`~logistic_neuron.engines.dual_descent` (on this module's ``K``), which
+applies the course's own update rules to ``α``. Per-coordinate scalings of
+``dw`` (Adam, RMSprop) leave the span and must run on a primal engine. This
+module's plain loop stays separate: it is the classic run's fast path, with
+one fused step (:func:`dual_step`) and no per-epoch bookkeeping.
 
 Written by hand (no library does gradient descent in the dual with the
 course's recording, printing and exact resume); NumPy's BLAS does the
@@ -150,8 +151,10 @@ def times_alpha(X: Any, alpha: Any, dtype: str) -> Any:
 class DualProgress(Progress):
     """A :class:`Progress` whose ``w`` is formed from ``α`` only when read.
 
-    Besides the usual fields it carries ``alpha`` (shape (m,)) and ``gram``
-    (``K``), so callers that can work in the dual (checkpoints, test scores
+    Besides the usual fields (``state`` is the general loop's
+    :class:`~logistic_neuron.neuron.descent.DescentState` in dual form, or None
+    for plain gd) it carries ``alpha`` (shape (m,)) and ``problem`` (``X`` and
+    ``K``), so callers that can work in the dual (checkpoints, test scores
     through ``K_test``) never pay for ``w = X α``.
     """
 
@@ -167,6 +170,7 @@ class DualProgress(Progress):
         costs: Sequence[float],
         alpha: Any,
         problem: DualProblem,
+        state: Any = None,
     ) -> None:
         object.__setattr__(self, "iteration", iteration)
         object.__setattr__(self, "num_iterations", num_iterations)
@@ -174,6 +178,7 @@ class DualProgress(Progress):
         object.__setattr__(self, "costs", costs)
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "problem", problem)
+        object.__setattr__(self, "state", state)
         object.__setattr__(self, "_w", None)
 
     @property
@@ -243,7 +248,7 @@ def dual_step(alpha: Any, dz: Any, step: Any) -> Any:
     return alpha - step * dz
 
 
-def _sigmoid_minus(z: Any, half_minus_y: Any, out: Any) -> Any:
+def sigmoid_minus_labels(z: Any, half_minus_y: Any, out: Any) -> Any:
     """``sigmoid(z) - y`` into ``out`` (float64), as ``tanh(z/2)/2 + (1/2 - y)``.
 
     ``tanh`` is bounded for every ``z`` (no overflow, no warnings) and this
@@ -257,7 +262,7 @@ def _sigmoid_minus(z: Any, half_minus_y: Any, out: Any) -> Any:
     return out
 
 
-def _cost(z: Any, y: Any) -> float:
+def logit_cost(z: Any, y: Any) -> float:
     """``mean(softplus(z) - y z)``, the reference's cost, in float64."""
     losses = np.logaddexp(0.0, z) - y * z
     largest = float(np.finfo(np.float64).max)
@@ -370,10 +375,10 @@ def fit_dual(
             if not math.isfinite(float(z.sum())) and not np.isfinite(z).all():
                 # The coefficients overflowed: nothing after this would be meaningful.
                 check_divergence([*costs, math.inf], i, learning_rate)
-            _sigmoid_minus(z, half_minus_y, dz)
+            sigmoid_minus_labels(z, half_minus_y, dz)
             db = float(dz.sum()) / m
             if i % record_every == 0:
-                cost = _cost(z, y)
+                cost = logit_cost(z, y)
                 costs.append(cost)
                 if print_cost:
                     print(f"Cost after iteration {i}: {cost:f}")
@@ -500,7 +505,7 @@ def fit_dual_rates(
                     stop(int(j), [*costs[j], math.inf], i)
             if i % record_every == 0:
                 for j in np.flatnonzero(live):
-                    costs[j].append(_cost(Z[:, j], y[:, 0]))
+                    costs[j].append(logit_cost(Z[:, j], y[:, 0]))
                     stop(int(j), costs[j], i)
             if not live.any():
                 break

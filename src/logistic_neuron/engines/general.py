@@ -1,17 +1,19 @@
-"""Training beyond plain gradient descent: the primal path for every option.
+"""Training beyond plain gradient descent: the validation split, then the engine that runs it.
 
 :func:`fit_general` runs what :class:`~logistic_neuron.neuron.training_options.TrainingOptions`
 asks: it holds out the validation split (stratified and seeded, from the
-training data only; the test set is never looked at), converts the features,
-then runs either the general descent loop
-(:func:`~logistic_neuron.neuron.descent.descend`: momentum, RMSprop, Adam,
-mini-batches, L2, decay, early stopping) or L-BFGS
-(:func:`~logistic_neuron.neuron.lbfgs.minimize_lbfgs`).
+training data only; the test set is never looked at), then runs one of:
 
-Both work on the primal parameters ``(w, b)`` with the reference Array API
-code, on every backend. The one-pass engines only implement plain full-batch
-gradient descent, so :func:`~logistic_neuron.engines.resolver.fit` sends every
-run with other options here, and records the engine as ``"reference"``.
+* the dual engine (:mod:`~logistic_neuron.engines.dual_descent`) for gd and
+  momentum with any L2, mini-batches, decay and early stopping, when
+  :func:`~logistic_neuron.engines.resolver.general_engine` chooses it: it
+  reads the raw features (uint8 pixels stay uint8);
+* the general descent loop (:func:`~logistic_neuron.neuron.descent.descend`:
+  every optimiser, on the primal parameters ``(w, b)`` with the reference
+  Array API code, on every backend);
+* L-BFGS (:func:`~logistic_neuron.neuron.lbfgs.minimize_lbfgs`).
+
+The one-pass engines only implement plain full-batch gradient descent.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ def fit_general(
     w: Array | None = None,
     b: float = 0.0,
     resume: DescentState | None = None,
+    dual: bool = False,
+    gram: Any | None = None,
 ) -> DescentResult:
-    """Train with ``options`` on the primal path (see the module's documentation).
+    """Train with ``options`` (see the module's documentation).
 
     Parameters
     ----------
@@ -94,6 +98,12 @@ def fit_general(
     w, b : starting parameters (zeros when ``w`` is None)
     resume : DescentState
         To continue an interrupted descent run bit for bit.
+    dual : bool
+        Run descent on the dual engine (the options must keep the span; the
+        weights must start at zero).
+    gram : ndarray, shape (m, m), optional
+        For the dual engine: the Gram matrix of all of ``X`` (the split's
+        blocks are taken from it).
 
     Returns
     -------
@@ -102,6 +112,12 @@ def fit_general(
     """
     options = options.checked()
     train_idx, val_idx = validation_split(Y, options)
+    if dual:
+        result = _fit_dual(
+            X, Y, train_idx, val_idx, options, num_iterations, learning_rate, dtype,
+            record_every, callback, print_cost, w, b, resume, gram,
+        )  # fmt: skip
+        return result.replaced(train_indices=train_idx, validation_indices=val_idx)
     if options.has_validation:
         X_train, Y_train = take_columns(X, train_idx), take_columns(Y, train_idx)
         X_val = as_features(take_columns(X, val_idx), dtype)
@@ -132,6 +148,56 @@ def fit_general(
             resume=resume,
         )
     return result.replaced(train_indices=train_idx, validation_indices=val_idx)
+
+
+def _fit_dual(
+    X: Array,
+    Y: Array,
+    train_idx: Any,
+    val_idx: Any,
+    options: TrainingOptions,
+    num_iterations: int,
+    learning_rate: float,
+    dtype: str,
+    record_every: int,
+    callback: Callable[[Progress], None] | None,
+    print_cost: bool,
+    w: Array | None,
+    b: float,
+    resume: DescentState | None,
+    gram: Any | None,
+) -> DescentResult:
+    """Descent on the dual engine, over the split's raw columns."""
+    from logistic_neuron.engines.dual_descent import fit_dual_descent
+
+    if resume is None and w is not None and bool(np.any(to_numpy(w) != 0)):
+        raise ValueError(
+            "engine 'dual' starts from w = 0: a non-zero starting w is not a combination of "
+            "the examples; use engine 'reference'"
+        )
+    X_val = Y_val = None
+    X_train, Y_train = X, Y
+    if options.has_validation:
+        X_train, Y_train = take_columns(X, train_idx), take_columns(Y, train_idx)
+        X_val, Y_val = take_columns(X, val_idx), take_columns(Y, val_idx)
+        if gram is not None:
+            gram = np.asarray(gram)[np.ix_(train_idx, train_idx)]
+    return fit_dual_descent(
+        X_train,
+        Y_train,
+        options=options,
+        num_iterations=num_iterations,
+        learning_rate=learning_rate,
+        dtype=dtype,
+        record_every=record_every,
+        callback=callback,
+        print_cost=print_cost,
+        b=b,
+        X_val=X_val,
+        Y_val=Y_val,
+        resume=resume,
+        gram=gram,
+    )
 
 
 def _fit_lbfgs(

@@ -53,6 +53,7 @@ from typing import Any
 
 from logistic_neuron.engines import kernels
 from logistic_neuron.engines.dual import fit_dual
+from logistic_neuron.engines.dual_descent import check_dual_options, keeps_span
 from logistic_neuron.engines.one_pass import fit_one_pass
 from logistic_neuron.neuron.backend import Array, dtype_name, float_dtype, is_numpy, namespace, np
 from logistic_neuron.neuron.descent import DescentState
@@ -155,13 +156,38 @@ def needs_general_path(options: TrainingOptions | None) -> bool:
     return options is not None and not options.checked().is_plain
 
 
+def general_engine(
+    X: Array, dtype: str, num_iterations: int, engine: str, options: TrainingOptions
+) -> str:
+    """The engine of a run beyond plain gd: ``"lbfgs"``, ``"dual"`` or ``"reference"``.
+
+    L-BFGS has its own solver. Descent runs on the dual engine when asked
+    (``engine="dual"``, refused for Adam and RMSprop, which leave the span of
+    the examples) or when ``"auto"`` would pick the dual for plain gd on these
+    shapes and the options keep the span (gd or momentum, with any L2,
+    mini-batches, decay, validation); otherwise on the primal reference loop
+    (the one-pass engines only implement plain full-batch gd).
+    """
+    options = options.checked()
+    if options.solver == "lbfgs":
+        resolve_engine(X, dtype, num_iterations, engine)  # still refuses unknown engines
+        return "lbfgs"
+    resolved = resolve_engine(X, dtype, num_iterations, engine)
+    if engine == "dual":
+        check_dual_options(options)
+        return "dual"
+    if engine == "auto" and resolved == "dual" and keeps_span(options):
+        return "dual"
+    return "reference"
+
+
 def engine_that_runs(
     X: Array, dtype: str, num_iterations: int, engine: str, options: TrainingOptions | None
 ) -> str:
     """The engine :func:`fit` really runs (the model file's provenance)."""
     if needs_general_path(options):
         assert options is not None
-        return "lbfgs" if options.solver == "lbfgs" else "reference"
+        return general_engine(X, dtype, num_iterations, engine, options)
     return resolve_engine(X, dtype, num_iterations, engine)
 
 
@@ -213,10 +239,13 @@ def fit(
         (:func:`logistic_neuron.engines.dual.gram_matrix`), shared by several runs.
     options : TrainingOptions, optional
         Anything beyond plain full-batch gradient descent (optimisers,
-        mini-batches, L2, decay, validation, L-BFGS): such runs take the primal
-        path of :mod:`logistic_neuron.engines.general` whatever ``engine`` says.
+        mini-batches, L2, decay, validation, L-BFGS): such runs go through
+        :mod:`logistic_neuron.engines.general`, on the engine
+        :func:`general_engine` chooses (the dual engine for gd and momentum
+        where ``"auto"`` would pick it, else the primal reference loop).
     resume : DescentState, optional
-        To resume such a run (instead of ``start_iteration``/``previous_costs``).
+        To resume such a run (instead of ``start_iteration``/``previous_costs``);
+        it must be resumed on the engine it started on.
 
     Returns
     -------
@@ -229,7 +258,7 @@ def fit(
         from logistic_neuron.engines.general import fit_general
 
         assert options is not None
-        resolve_engine(X, dtype, num_iterations, engine)  # still refuses unknown engines
+        chosen = general_engine(X, dtype, num_iterations, engine, options)
         return fit_general(
             X,
             Y,
@@ -244,6 +273,8 @@ def fit(
             w=w,
             b=b,
             resume=resume,
+            dual=chosen == "dual",
+            gram=gram,
         )
     chosen = resolve_engine(X, dtype, num_iterations, engine)
     if chosen == "dual":

@@ -125,7 +125,9 @@ def model(
         ``beta2``, ``epsilon``, ``batch_size``, ``lambd``, ``decay_rate``,
         ``decay_interval``, ``seed``, ``validation_fraction``, ``patience``,
         ``monitor``, ``keep_best``, ``solver`` ("descent", "lbfgs"), ``tol``.
-        Such runs take the primal path (:mod:`logistic_neuron.engines.general`);
+        Such runs go through :mod:`logistic_neuron.engines.general` (gd and
+        momentum on the dual engine where ``"auto"`` picks it, the others on the
+        primal path);
         the validation split comes out of ``X_train``, and ``X_test`` is never
         looked at while training.
 

@@ -83,6 +83,11 @@ class DescentState:
         Validation history and best parameters (None without validation).
     stopped : bool
         True when early stopping ended the run here.
+    dual : bool
+        True for a state of the dual engine
+        (:mod:`logistic_neuron.engines.dual_descent`): then ``w``, the
+        velocity ``optimizer.v_w`` and the best parameters ``validation.w`` are
+        coefficients over the training examples (shape (m,), ``w = X α``).
     """
 
     iteration: int
@@ -93,6 +98,7 @@ class DescentState:
     generator: dict[str, Any] | None
     validation: KeepBest | None
     stopped: bool = False
+    dual: bool = False
 
 
 #: What :class:`DescentResult` adds to an optimisation result, with defaults.
@@ -262,6 +268,11 @@ def descend(
     if options.solver != "descent":
         raise ValueError("descend runs the descent solver; use fit(..., solver='lbfgs')")
     if resume is not None:
+        if resume.dual:
+            raise ValueError(
+                "this run's saved state holds dual coefficients: resume it with the engine it "
+                "started with (dual)"
+            )
         w, b = resume.w, resume.b
     b, Y = validate_problem(w, b, X, Y)
     has_validation = X_val is not None and Y_val is not None

@@ -61,9 +61,9 @@ class OptimizerOutcome:
     message : str
         Why the run diverged ("" otherwise).
     engine : str
-        What ran it: plain full-batch gd goes to the fastest engine ("auto",
-        often the dual), every other run to the primal reference path or L-BFGS,
-        which matters when reading the seconds.
+        What ran it ("auto" resolved): gd and momentum often the dual engine,
+        RMSprop and Adam the primal reference path, or L-BFGS; it matters when
+        reading the seconds.
     """
 
     run: OptimizerRun

@@ -89,16 +89,21 @@ class Checkpoint:
 
 
 #: Arrays a checkpoint of the general loop may add: the optimiser's moments and
-#: the best parameters kept so far.
-STATE_ARRAYS = ("v_w", "s_w", "best_w")
+#: the best parameters kept so far, as weights (shape of ``w``) ...
+PRIMAL_STATE_ARRAYS = ("v_w", "s_w", "best_w")
+#: ... or, from the dual engine, as coefficients over the examples (shape of ``alpha``).
+DUAL_STATE_ARRAYS = ("v_alpha", "best_alpha")
+STATE_ARRAYS = PRIMAL_STATE_ARRAYS + DUAL_STATE_ARRAYS
 
 
 def _state_record(state: DescentState) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The optimiser/validation state as JSON metadata and arrays."""
     moments = state.optimizer
+    # A dual state's vectors are coefficients over the examples: stored under their own names.
+    v_name, best_name = ("v_alpha", "best_alpha") if state.dual else ("v_w", "best_w")
     arrays = {}
     if moments.v_w is not None:
-        arrays["v_w"] = np.asarray(moments.v_w)
+        arrays[v_name] = np.asarray(moments.v_w)
     if moments.s_w is not None:
         arrays["s_w"] = np.asarray(moments.s_w)
     generator = None
@@ -118,8 +123,9 @@ def _state_record(state: DescentState) -> tuple[dict[str, Any], dict[str, np.nda
             "best_b": keep.b,
         }
         if keep.w is not None:
-            arrays["best_w"] = np.asarray(keep.w)
+            arrays[best_name] = np.asarray(keep.w)
     record = {
+        "dual": state.dual,
         "v_b": moments.v_b,
         "s_b": moments.s_b,
         "t": moments.t,
@@ -135,14 +141,27 @@ def _state_from_record(
     checkpoint: Checkpoint,
     fields: Fields,
 ) -> DescentState:
-    """Rebuild the loop's state; every array must match ``w``'s shape and dtype."""
-    for key in STATE_ARRAYS:
+    """Rebuild the loop's state; every array must match ``w``'s (or ``alpha``'s) shape and dtype."""
+    dual = record["dual"]
+    like = checkpoint.alpha if dual else checkpoint.w
+    if like is None:
+        raise fields.fail("its optimiser state is the dual engine's but it holds no alpha")
+    own, other = (
+        (DUAL_STATE_ARRAYS, PRIMAL_STATE_ARRAYS)
+        if dual
+        else (PRIMAL_STATE_ARRAYS, DUAL_STATE_ARRAYS)
+    )
+    if any(key in arrays for key in other):
+        raise fields.fail("its optimiser arrays mix weights and dual coefficients")
+    for key in own:
         if key in arrays:
             array = arrays[key]
-            if array.shape != checkpoint.w.shape or array.dtype != checkpoint.w.dtype:
-                raise fields.fail(f"its {key} does not have the shape and dtype of its weights")
+            if array.shape != like.shape or array.dtype != like.dtype:
+                what = "dual coefficients" if dual else "weights"
+                raise fields.fail(f"its {key} does not have the shape and dtype of its {what}")
             if not np.all(np.isfinite(array)):
                 raise fields.fail(f"its {key} is not finite")
+    v_name, best_name = ("v_alpha", "best_alpha") if dual else ("v_w", "best_w")
     generator = None
     if record["generator"] is not None:
         raw = record["generator"]
@@ -162,7 +181,7 @@ def _state_from_record(
         count = len(v["costs"])
         if len(v["accuracies"]) != count or len(v["iterations"]) != count:
             raise fields.fail("its validation history has lists of different lengths")
-        if not -1 <= v["best_index"] < count or (v["best_index"] >= 0) != ("best_w" in arrays):
+        if not -1 <= v["best_index"] < count or (v["best_index"] >= 0) != (best_name in arrays):
             raise fields.fail("its best validation parameters do not fit its history")
         validation = KeepBest(
             monitor=v["monitor"],
@@ -170,16 +189,17 @@ def _state_from_record(
             accuracies=v["accuracies"],
             iterations=v["iterations"],
             best_index=v["best_index"],
-            w=arrays.get("best_w"),
+            w=arrays.get(best_name),
             b=v["best_b"],
         )
     return DescentState(
         iteration=checkpoint.iteration,
-        w=checkpoint.w,
+        # The dual engine resumes from its coefficients; w = X alpha is for reading.
+        w=like,
         b=checkpoint.b,
         costs=checkpoint.costs,
         optimizer=OptimizerState(
-            v_w=arrays.get("v_w"),
+            v_w=arrays.get(v_name),
             v_b=record["v_b"],
             s_w=arrays.get("s_w"),
             s_b=record["s_b"],
@@ -187,6 +207,7 @@ def _state_from_record(
         ),
         generator=generator,
         validation=validation,
+        dual=dual,
     )
 
 
@@ -235,8 +256,10 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         ("w", "b", "alpha"),
         format_name=FORMAT,
         format_version=FORMAT_VERSION,
-        # alpha has one number per training example, not per feature.
-        member_limits={"alpha": MAX_EXAMPLES_DUAL * 8 + NPY_HEADER_BYTES},
+        # alpha (and a dual state's vectors) have one number per training example.
+        member_limits=dict.fromkeys(
+            ("alpha", *DUAL_STATE_ARRAYS), MAX_EXAMPLES_DUAL * 8 + NPY_HEADER_BYTES
+        ),
         what="checkpoint",
         optional=STATE_ARRAYS,
     )

@@ -359,6 +359,8 @@ RUN_SCHEMA = Obj(
 #: A checkpoint's optimiser state (moments ``v_w``/``s_w`` are arrays of the archive).
 OPTIMIZER_STATE_SCHEMA = Obj(
     fields={
+        # True: the dual engine's state (v_alpha/best_alpha coefficients, not weights).
+        "dual": Bool(optional=True, default=False),
         "v_b": Float(),
         "s_b": Float(minimum=0.0),
         "t": Int(maximum=2**62),
