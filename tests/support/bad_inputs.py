@@ -642,6 +642,16 @@ case(
     api_error=ValueError,
 )
 case(
+    "engine-dual-adam",
+    PARAMS,
+    "--engine dual with --optimizer adam (Adam leaves the span of the examples)",
+    lambda d: ["train", "--engine", "dual", "--optimizer", "adam"],
+    2,
+    "--engine 'dual' keeps w a combination of the examples, which optimizer 'adam' does not",
+    api=api_model(engine="dual", optimizer="adam"),
+    api_error=ValueError,
+)
+case(
     "iterations-zero",
     PARAMS,
     "--iterations 0",

@@ -34,7 +34,7 @@ from logistic_neuron.cli.training_options import (
 )
 from logistic_neuron.data.dataset import Dataset
 from logistic_neuron.data.faces import FACES
-from logistic_neuron.engines.resolver import ENGINES, engine_that_runs, fit
+from logistic_neuron.engines.resolver import ENGINES, check_engine_options, engine_that_runs, fit
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
 from logistic_neuron.neuron.descent import DescentResult
@@ -200,7 +200,12 @@ def training_options(
 ) -> TrainingOptions:
     """The run's options: from the command line, or as recorded in the checkpoint."""
     if checkpoint is None:
-        return options_from_args(args, settings["seed"])
+        options = options_from_args(args, settings["seed"])
+        try:
+            check_engine_options(settings["engine"], options)
+        except ValueError as exc:
+            raise UsageError(str(exc).replace("engine '", "--engine '")) from None
+        return options
     record = settings.get("options")
     if record is None:
         return TrainingOptions()

@@ -169,16 +169,26 @@ def general_engine(
     (the one-pass engines only implement plain full-batch gd).
     """
     options = options.checked()
-    if options.solver == "lbfgs":
-        resolve_engine(X, dtype, num_iterations, engine)  # still refuses unknown engines
-        return "lbfgs"
-    resolved = resolve_engine(X, dtype, num_iterations, engine)
+    resolved = resolve_engine(X, dtype, num_iterations, engine)  # refuses unknown engines
     if engine == "dual":
-        check_dual_options(options)
+        check_dual_options(options)  # refuses what the dual cannot run (Adam, L-BFGS ...)
         return "dual"
+    if options.solver == "lbfgs":
+        return "lbfgs"
     if engine == "auto" and resolved == "dual" and keeps_span(options):
         return "dual"
     return "reference"
+
+
+def check_engine_options(engine: str, options: TrainingOptions) -> None:
+    """Refuse, before any data is read, an engine that cannot run ``options`` as asked.
+
+    Only ``"dual"`` with a rule that leaves the span (Adam, RMSprop) is a
+    contradiction; the one-pass engines hand runs with options to the primal
+    loop, as documented in :func:`fit`.
+    """
+    if engine == "dual" and not options.checked().is_plain:
+        check_dual_options(options)
 
 
 def engine_that_runs(
