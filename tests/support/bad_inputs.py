@@ -284,6 +284,48 @@ def api_connect(address):
     return connect
 
 
+# --- the command lines the cases run -------------------------------------------------------
+
+
+def train_on(make, *options):
+    """``train --data PATH [options]``, PATH the file or folder ``make(d)`` makes."""
+    return lambda d: ["train", "--data", str(make(d)), *options]
+
+
+def train_small_on(make):
+    """A short run on small images of what ``make(d)`` makes (cases that succeed)."""
+    return lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
+                      str(d / "m.npz"), "--data", str(make(d))]  # fmt: skip
+
+
+def train_with(*options):
+    """``train`` with ``options`` only (cases about the options themselves)."""
+    return lambda d: ["train", *options]
+
+
+def predict_on(make):
+    """``predict`` with a good model on the image file ``make(d)`` makes."""
+    return lambda d: ["predict", "--model", str(model_file(d)), str(make(d))]
+
+
+def predict_with_model(make):
+    """``predict --model PATH x.png``, PATH the model file ``make(d)`` makes."""
+    return lambda d: ["predict", "--model", str(make(d)), "x.png"]
+
+
+def edited_model(change):
+    """A good model file whose archive members ``change(members)`` edits."""
+    return lambda d: edit_model(model_file(d), change)
+
+
+def api_load_model(make):
+    return lambda d: load_model(make(d))
+
+
+def api_load_made(make):
+    return lambda d: load_dataset(str(make(d)))
+
+
 # --- the cases ------------------------------------------------------------------------------
 
 DATA = "bad data"
@@ -317,201 +359,79 @@ case(
     "data source not found: nowhere",
     api=lambda d: load_dataset("nowhere"),
 )
-case(
-    "h5-empty",
-    DATA,
-    "an empty (0 byte) .h5 file",
-    lambda d: ["train", "--data", str(empty_file(d / "d.h5"))],
-    1,
-    "is empty (0 bytes)",
-    api=api_load("d.h5"),
-)
-case(
-    "h5-not-hdf5",
-    DATA,
-    "a text file named .h5",
-    lambda d: ["train", "--data", str(text_file(d / "d.h5"))],
-    1,
-    "is not an HDF5 file",
-    api=api_load("d.h5"),
-)
-case(
-    "h5-truncated",
-    DATA,
-    "a half-downloaded .h5 file",
-    lambda d: [
-        "train",
-        "--data",
-        str(truncated(h5(d, x=images(64, 32), y=np.array([0, 1] * 32)), 0.3)),
-    ],
-    1,
-    "truncated or corrupt",
-)
-case(
-    "h5-keys",
-    DATA,
-    "an .h5 file without the course's keys",
-    lambda d: [
-        "train",
-        "--data",
-        str(h5(d, x=images(4), y=np.array([0, 1, 0, 1]), keys=("images", "labels"))),
-    ],
-    1,
-    "must hold one '<part>_set_x' data set",
-)
-case(
-    "h5-no-labels",
-    DATA,
-    "an .h5 file with images but no labels",
-    lambda d: ["train", "--data", str(h5(d, x=images(4)))],
-    1,
-    "no labels 'train_set_y'",
-)
-case(
-    "h5-shape",
-    DATA,
-    "images of the wrong shape (m, 12)",
-    lambda d: [
-        "train",
-        "--data",
-        str(h5(d, x=np.zeros((4, 12), np.uint8), y=np.array([0, 1, 0, 1]))),
-    ],
-    1,
-    "expected (m, height, width, 3)",
-)
-case(
-    "h5-counts",
-    DATA,
-    "more images than labels",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, 1, 1])))],
-    1,
-    "4 images but 3 labels",
-)
-case(
-    "labels-one-class",
-    DATA,
-    "labels all of one class",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.ones(4, int)))],
-    1,
-    "labels are all 1: training needs examples of both classes",
-)
-case(
-    "labels-three-classes",
-    DATA,
-    "three classes 0, 1, 2",
-    lambda d: ["train", "--data", str(h5(d, x=images(6), y=np.array([0, 1, 2] * 2)))],
-    1,
-    "must be 0 and 1 (binary classification), found 2 among 3 classes",
-)
-case(
-    "labels-twos",
-    DATA,
-    "labels 1 and 2 instead of 0 and 1",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([1, 2, 1, 2])))],
-    1,
-    "found 2; relabel them as 0/1",
-)
-case(
-    "labels-minus-one",
-    DATA,
-    "labels -1 and 1",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([-1, 1, -1, 1])))],
-    1,
-    "found -1; relabel them as 0/1",
-)
-case(
-    "labels-fraction",
-    DATA,
-    "a label 0.5",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, 0.5, 1, 1])))],
-    1,
-    "found 0.5",
-)
-case(
-    "labels-nan",
-    DATA,
-    "a NaN label",
-    lambda d: ["train", "--data", str(h5(d, x=images(4), y=np.array([0, np.nan, 1, 1])))],
-    1,
-    "labels contain NaN or infinite values",
-)
-case(
-    "pixels-nan",
-    DATA,
-    "NaN among float pixels",
-    lambda d: [
-        "train",
-        "--data",
-        str(h5(d, x=nan_pixels(), y=np.array([0, 1] * 2))),
-    ],
-    1,
-    "pixel values contain NaN or infinite values",
-)
-case(
-    "data-empty",
-    DATA,
-    "a data set with no images",
-    lambda d: ["train", "--data", str(h5(d, x=images(0), y=np.zeros(0, int)))],
-    1,
-    "holds no images: the data set is empty",
-)
-case(
-    "folder-one-class",
-    DATA,
-    "an image folder with one class subfolder",
-    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("cat",), per_class=2))],
-    1,
-    "must hold exactly two class subfolders",
-    api=api_load("f"),
-)
-case(
-    "folder-three-classes",
-    DATA,
-    "an image folder with three class subfolders",
-    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("a", "b", "c"), per_class=1))],
-    1,
-    "found 3: a, b, c",
-)
-case(
-    "folder-empty-class",
-    DATA,
-    "a class subfolder without images",
-    lambda d: ["train", "--data", str(folder_without_cats(d))],
-    1,
-    "holds no images",
-)
-case(
-    "folder-ambiguous",
-    DATA,
-    "two classes and no way to know which is positive",
-    lambda d: ["train", "--data", str(make_folder(d / "f", classes=("dogs", "cats"), per_class=2))],
-    1,
-    "say which one is positive (label 1) with --positive",
-)
+# ``train --data`` on a bad file or folder: (id, what, make(d) -> path, message, api).
+for _id, _what, _make, _message, _api in [
+    ("h5-empty", "an empty (0 byte) .h5 file",
+     lambda d: empty_file(d / "d.h5"), "is empty (0 bytes)", api_load("d.h5")),
+    ("h5-not-hdf5", "a text file named .h5",
+     lambda d: text_file(d / "d.h5"), "is not an HDF5 file", api_load("d.h5")),
+    ("h5-truncated", "a half-downloaded .h5 file",
+     lambda d: truncated(h5(d, x=images(64, 32), y=np.array([0, 1] * 32)), 0.3),
+     "truncated or corrupt", None),
+    ("h5-keys", "an .h5 file without the course's keys",
+     lambda d: h5(d, x=images(4), y=np.array([0, 1, 0, 1]), keys=("images", "labels")),
+     "must hold one '<part>_set_x' data set", None),
+    ("h5-no-labels", "an .h5 file with images but no labels",
+     lambda d: h5(d, x=images(4)), "no labels 'train_set_y'", None),
+    ("h5-shape", "images of the wrong shape (m, 12)",
+     lambda d: h5(d, x=np.zeros((4, 12), np.uint8), y=np.array([0, 1, 0, 1])),
+     "expected (m, height, width, 3)", None),
+    ("h5-counts", "more images than labels",
+     lambda d: h5(d, x=images(4), y=np.array([0, 1, 1])), "4 images but 3 labels", None),
+    ("labels-one-class", "labels all of one class",
+     lambda d: h5(d, x=images(4), y=np.ones(4, int)),
+     "labels are all 1: training needs examples of both classes", None),
+    ("labels-three-classes", "three classes 0, 1, 2",
+     lambda d: h5(d, x=images(6), y=np.array([0, 1, 2] * 2)),
+     "must be 0 and 1 (binary classification), found 2 among 3 classes", None),
+    ("labels-twos", "labels 1 and 2 instead of 0 and 1",
+     lambda d: h5(d, x=images(4), y=np.array([1, 2, 1, 2])), "found 2; relabel them as 0/1", None),
+    ("labels-minus-one", "labels -1 and 1",
+     lambda d: h5(d, x=images(4), y=np.array([-1, 1, -1, 1])), "found -1; relabel them as 0/1",
+     None),
+    ("labels-fraction", "a label 0.5",
+     lambda d: h5(d, x=images(4), y=np.array([0, 0.5, 1, 1])), "found 0.5", None),
+    ("labels-nan", "a NaN label",
+     lambda d: h5(d, x=images(4), y=np.array([0, np.nan, 1, 1])),
+     "labels contain NaN or infinite values", None),
+    ("pixels-nan", "NaN among float pixels",
+     lambda d: h5(d, x=nan_pixels(), y=np.array([0, 1] * 2)),
+     "pixel values contain NaN or infinite values", None),
+    ("data-empty", "a data set with no images",
+     lambda d: h5(d, x=images(0), y=np.zeros(0, int)), "holds no images: the data set is empty",
+     None),
+    ("folder-one-class", "an image folder with one class subfolder",
+     lambda d: make_folder(d / "f", classes=("cat",), per_class=2),
+     "must hold exactly two class subfolders", api_load("f")),
+    ("folder-three-classes", "an image folder with three class subfolders",
+     lambda d: make_folder(d / "f", classes=("a", "b", "c"), per_class=1), "found 3: a, b, c",
+     None),
+    ("folder-empty-class", "a class subfolder without images",
+     folder_without_cats, "holds no images", None),
+    ("folder-ambiguous", "two classes and no way to know which is positive",
+     lambda d: make_folder(d / "f", classes=("dogs", "cats"), per_class=2),
+     "say which one is positive (label 1) with --positive", None),
+]:  # fmt: skip
+    case(_id, DATA, _what, train_on(_make), 1, _message, api=_api)
+
 case("folder-junk", DATA, "a .DS_Store and a notes.txt among the images: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
-                str(d / "m.npz"), "--data", str(folder_with(d, junk))],
-     0, "warning: skipped")  # fmt: skip
+     train_small_on(lambda d: folder_with(d, junk)), 0, "warning: skipped")  # fmt: skip
 case("folder-bad-image", DATA, "a text file named .jpg in a class folder",
-     lambda d: ["train", "--data", str(folder_with(d, lambda cat: text_file(cat / "x.jpg")))],
+     train_on(lambda d: folder_with(d, lambda cat: text_file(cat / "x.jpg"))),
      1, "x.jpg is not an image file Pillow can read")  # fmt: skip
 case("folder-truncated-image", DATA, "a truncated PNG in a class folder",
-     lambda d: ["train", "--data",
-                str(folder_with(d, truncated_png))],
-     1, "truncated or corrupt")  # fmt: skip
+     train_on(lambda d: folder_with(d, truncated_png)), 1, "truncated or corrupt")  # fmt: skip
 case("folder-symlink-loop", DATA, "a symbolic link that points at itself: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
-                str(d / "m.npz"), "--data", str(folder_with(d, self_link))],
-     0, "warning: skipped")  # fmt: skip
+     train_small_on(lambda d: folder_with(d, self_link)), 0, "warning: skipped")  # fmt: skip
 case("image-bomb", DATA, "a 9000 x 9000 image (decompression bomb)",
-     lambda d: ["train", "--data", str(folder_with(d, lambda cat: bomb(cat / "b.png")))],
+     train_on(lambda d: folder_with(d, lambda cat: bomb(cat / "b.png"))),
      1, "possible decompression bomb",
      api=lambda d: load_image(bomb(d / "b.png")))  # fmt: skip
 case(
     "predict-missing-image",
     DATA,
     "predict on a file that does not exist",
-    lambda d: ["predict", "--model", str(model_file(d)), str(d / "none.png")],
+    predict_on(lambda d: d / "none.png"),
     1,
     "image not found",
     api=lambda d: load_image(d / "none.png"),
@@ -520,7 +440,7 @@ case(
     "predict-not-image",
     DATA,
     "predict on a text file named .jpg",
-    lambda d: ["predict", "--model", str(model_file(d)), str(text_file(d / "x.jpg"))],
+    predict_on(lambda d: text_file(d / "x.jpg")),
     1,
     "is not an image file Pillow can read",
 )
@@ -528,12 +448,7 @@ case(
     "predict-other-size",
     DATA,
     "predict on an RGBA image of another size: converted, said so",
-    lambda d: [
-        "predict",
-        "--model",
-        str(model_file(d)),
-        str(write_image(d / "x.png", (90, 60), "RGBA")),
-    ],
+    predict_on(lambda d: write_image(d / "x.png", (90, 60), "RGBA")),
     0,
     "(resized from 60x90 to 25x25; converted from RGBA to L)",
     stream="stdout",
@@ -542,7 +457,7 @@ case(
     "predict-bomb",
     DATA,
     "predict on a decompression bomb",
-    lambda d: ["predict", "--model", str(model_file(d)), str(bomb(d / "b.png"))],
+    predict_on(lambda d: bomb(d / "b.png")),
     1,
     "possible decompression bomb",
 )
@@ -561,172 +476,63 @@ def api_model(**options):
     return call
 
 
-case(
-    "batch-size-zero",
-    PARAMS,
-    "--batch-size 0 (mini-batches need at least one example)",
-    lambda d: ["train", "--batch-size", "0"],
-    2,
-    "argument --batch-size: expected a whole number >= 1, got 0",
-    api=api_model(batch_size=0),
-    api_error=ValueError,
-)
-case(
-    "batch-size-negative",
-    PARAMS,
-    "--batch-size=-32",
-    lambda d: ["train", "--batch-size=-32"],
-    2,
-    "argument --batch-size: expected a whole number >= 1, got -32",
-    api=api_model(batch_size=-32),
-    api_error=ValueError,
-)
-case(
-    "beta-one",
-    PARAMS,
-    "--beta1 1 (a running average must forget: beta in [0, 1))",
-    lambda d: ["train", "--optimizer", "momentum", "--beta1", "1"],
-    2,
-    "argument --beta1: expected a number in [0, 1)",
-    api=api_model(optimizer="momentum", beta1=1.0),
-    api_error=ValueError,
-)
-case(
-    "beta-negative",
-    PARAMS,
-    "--beta2=-0.1",
-    lambda d: ["train", "--optimizer", "adam", "--beta2=-0.1"],
-    2,
-    "argument --beta2: expected a number in [0, 1)",
-    api=api_model(optimizer="adam", beta2=-0.1),
-    api_error=ValueError,
-)
-case(
-    "epsilon-zero",
-    PARAMS,
-    "--epsilon 0 with Adam",
-    lambda d: ["train", "--optimizer", "adam", "--epsilon", "0"],
-    2,
-    "argument --epsilon: expected a finite number > 0",
-    api=api_model(optimizer="adam", epsilon=0.0),
-    api_error=ValueError,
-)
-case(
-    "patience-zero",
-    PARAMS,
-    "--patience 0",
-    lambda d: ["train", "--validation-fraction", "0.2", "--patience", "0"],
-    2,
-    "argument --patience: expected a whole number >= 1, got 0",
-    api=api_model(validation_fraction=0.5, patience=0),
-    api_error=ValueError,
-)
-case(
-    "patience-without-validation",
-    PARAMS,
-    "--patience without a validation split to watch",
-    lambda d: ["train", "--patience", "5"],
-    2,
-    "patience needs a validation split to watch: set --validation-fraction",
-    api=api_model(patience=5),
-    api_error=ValueError,
-)
-case(
-    "lbfgs-mini-batch",
-    PARAMS,
-    "--solver lbfgs with --batch-size",
-    lambda d: ["train", "--solver", "lbfgs", "--batch-size", "32"],
-    2,
-    "solver lbfgs uses every training example at each step: drop --batch-size",
-    api=api_model(solver="lbfgs", batch_size=32),
-    api_error=ValueError,
-)
-case(
-    "engine-dual-adam",
-    PARAMS,
-    "--engine dual with --optimizer adam (Adam leaves the span of the examples)",
-    lambda d: ["train", "--engine", "dual", "--optimizer", "adam"],
-    2,
-    "--engine 'dual' keeps w a combination of the examples, which optimizer 'adam' does not",
-    api=api_model(engine="dual", optimizer="adam"),
-    api_error=ValueError,
-)
-case(
-    "iterations-zero",
-    PARAMS,
-    "--iterations 0",
-    lambda d: ["train", "--iterations", "0"],
-    2,
-    "argument --iterations: expected a whole number >= 1, got 0",
-)
-case(
-    "iterations-negative",
-    PARAMS,
-    "--iterations=-5",
-    lambda d: ["train", "--iterations=-5"],
-    2,
-    "expected a whole number >= 1, got -5",
-)
-case(
-    "iterations-text",
-    PARAMS,
-    "--iterations ten",
-    lambda d: ["train", "--iterations", "ten"],
-    2,
-    "expected a whole number >= 1, got 'ten'",
-)
-case("seed-negative", PARAMS, "--seed -1 (the split's random generator needs >= 0)",
-     lambda d: ["train", "--seed", "-1"], 2,
-     "argument --seed: expected a whole number from 0 to 2**63 - 1, got -1",
-     api=lambda d: load_dataset("faces", seed=-1), api_error=ValueError)  # fmt: skip
-case(
-    "rate-zero",
-    PARAMS,
-    "--learning-rate 0",
-    lambda d: ["train", "--learning-rate", "0"],
-    2,
-    "argument --learning-rate: expected a finite number > 0",
-)
-case(
-    "rate-negative",
-    PARAMS,
-    "--learning-rate=-0.1",
-    lambda d: ["train", "--learning-rate=-0.1"],
-    2,
-    "expected a finite number > 0",
-)
-case(
-    "rate-nan",
-    PARAMS,
-    "--learning-rate nan",
-    lambda d: ["train", "--learning-rate", "nan"],
-    2,
-    "expected a finite number > 0",
-)
-case(
-    "rate-inf",
-    PARAMS,
-    "--learning-rate inf",
-    lambda d: ["train", "--learning-rate", "inf"],
-    2,
-    "expected a finite number > 0",
-)
-case(
-    "dtype-unknown",
-    PARAMS,
-    "--dtype float16",
-    lambda d: ["train", "--dtype", "float16"],
-    2,
-    "argument --dtype: invalid choice: 'float16'",
-)
-case(
-    "option-unknown",
-    PARAMS,
-    "an option that does not exist",
-    lambda d: ["train", "--epochs", "3"],
-    2,
-    "unrecognized arguments: --epochs 3",
-)
+# ``train`` with a bad option: (id, what, options, message, api); the API raises ValueError.
+for _id, _what, _options, _message, _api in [
+    ("batch-size-zero", "--batch-size 0 (mini-batches need at least one example)",
+     ["--batch-size", "0"], "argument --batch-size: expected a whole number >= 1, got 0",
+     api_model(batch_size=0)),
+    ("batch-size-negative", "--batch-size=-32",
+     ["--batch-size=-32"], "argument --batch-size: expected a whole number >= 1, got -32",
+     api_model(batch_size=-32)),
+    ("beta-one", "--beta1 1 (a running average must forget: beta in [0, 1))",
+     ["--optimizer", "momentum", "--beta1", "1"], "argument --beta1: expected a number in [0, 1)",
+     api_model(optimizer="momentum", beta1=1.0)),
+    ("beta-negative", "--beta2=-0.1",
+     ["--optimizer", "adam", "--beta2=-0.1"], "argument --beta2: expected a number in [0, 1)",
+     api_model(optimizer="adam", beta2=-0.1)),
+    ("epsilon-zero", "--epsilon 0 with Adam",
+     ["--optimizer", "adam", "--epsilon", "0"], "argument --epsilon: expected a finite number > 0",
+     api_model(optimizer="adam", epsilon=0.0)),
+    ("patience-zero", "--patience 0",
+     ["--validation-fraction", "0.2", "--patience", "0"],
+     "argument --patience: expected a whole number >= 1, got 0",
+     api_model(validation_fraction=0.5, patience=0)),
+    ("patience-without-validation", "--patience without a validation split to watch",
+     ["--patience", "5"], "patience needs a validation split to watch: set --validation-fraction",
+     api_model(patience=5)),
+    ("lbfgs-mini-batch", "--solver lbfgs with --batch-size",
+     ["--solver", "lbfgs", "--batch-size", "32"],
+     "solver lbfgs uses every training example at each step: drop --batch-size",
+     api_model(solver="lbfgs", batch_size=32)),
+    ("engine-dual-adam",
+     "--engine dual with --optimizer adam (Adam leaves the span of the examples)",
+     ["--engine", "dual", "--optimizer", "adam"],
+     "--engine 'dual' keeps w a combination of the examples, which optimizer 'adam' does not",
+     api_model(engine="dual", optimizer="adam")),
+    ("iterations-zero", "--iterations 0",
+     ["--iterations", "0"], "argument --iterations: expected a whole number >= 1, got 0", None),
+    ("iterations-negative", "--iterations=-5",
+     ["--iterations=-5"], "expected a whole number >= 1, got -5", None),
+    ("iterations-text", "--iterations ten",
+     ["--iterations", "ten"], "expected a whole number >= 1, got 'ten'", None),
+    ("seed-negative", "--seed -1 (the split's random generator needs >= 0)",
+     ["--seed", "-1"], "argument --seed: expected a whole number from 0 to 2**63 - 1, got -1",
+     lambda d: load_dataset("faces", seed=-1)),
+    ("rate-zero", "--learning-rate 0",
+     ["--learning-rate", "0"], "argument --learning-rate: expected a finite number > 0", None),
+    ("rate-negative", "--learning-rate=-0.1",
+     ["--learning-rate=-0.1"], "expected a finite number > 0", None),
+    ("rate-nan", "--learning-rate nan",
+     ["--learning-rate", "nan"], "expected a finite number > 0", None),
+    ("rate-inf", "--learning-rate inf",
+     ["--learning-rate", "inf"], "expected a finite number > 0", None),
+    ("dtype-unknown", "--dtype float16",
+     ["--dtype", "float16"], "argument --dtype: invalid choice: 'float16'", None),
+    ("option-unknown", "an option that does not exist",
+     ["--epochs", "3"], "unrecognized arguments: --epochs 3", None),
+]:  # fmt: skip
+    case(_id, PARAMS, _what, train_with(*_options), 2, _message, api=_api, api_error=ValueError)
+
 case(
     "out-missing-folder",
     PARAMS,
@@ -764,10 +570,10 @@ case(
     "model-missing",
     MODELS,
     "a model path that does not exist",
-    lambda d: ["predict", "--model", str(d / "none.npz"), "x.png"],
+    predict_with_model(lambda d: d / "none.npz"),
     1,
     "model file not found",
-    api=lambda d: load_model(d / "none.npz"),
+    api=api_load_model(lambda d: d / "none.npz"),
     api_error=ModelFileError,
 )
 case(
@@ -778,84 +584,35 @@ case(
     1,
     "the file is empty",
 )
-case(
-    "model-pickle",
-    MODELS,
-    "a pickle renamed to .npz (never unpickled)",
-    lambda d: ["predict", "--model", str(pickled(d)), "x.png"],
-    1,
-    "not a .npz archive (pickles and other formats are never loaded)",
-    api=lambda d: load_model(pickled(d)),
-    api_error=ModelFileError,
-)
-case(
-    "model-tampered",
-    MODELS,
-    "a weight changed after saving",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), tampered)), "x.png"],
-    1,
-    "checksum mismatch: the file was modified after it was saved",
-    api=lambda d: load_model(edit_model(model_file(d), tampered)),
-    api_error=ModelFileError,
-)
-case(
-    "model-edited",
-    MODELS,
-    "metadata edited after saving (classes swapped)",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), edited)), "x.png"],
-    1,
-    "checksum mismatch",
-)
-case(
-    "model-version",
-    MODELS,
-    "a model from another format version",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), other_version)), "x.png"],
-    1,
-    "uses format version 99, this version of logistic-neuron reads version 1",
-)
-case(
-    "model-shape",
-    MODELS,
-    "weights of the wrong shape (checksum recomputed)",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), wrong_shape)), "x.png"],
-    1,
-    "weights have shape (300, 1), expected (625, 1)",
-)
-case(
-    "model-class-type",
-    MODELS,
-    "class names that are not the labels the file says they are (checksum recomputed)",
-    lambda d: [
-        "predict", "--model", str(edit_model(model_file(d), class_names_not_numbers)), "x.png"
-    ],
-    1,
-    "its class names ['non-face', 'face'] are not int labels",
-    api=lambda d: load_model(edit_model(model_file(d), class_names_not_numbers)),
-    api_error=ModelFileError,
-)  # fmt: skip
-case(
-    "model-extra-key",
-    MODELS,
-    "an extra array in the archive",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), extra)), "x.png"],
-    1,
-    "it must hold exactly b.npy, metadata.npy, w.npy",
-)
-case(
-    "model-missing-key",
-    MODELS,
-    "an array missing from the archive",
-    lambda d: ["predict", "--model", str(edit_model(model_file(d), missing)), "x.png"],
-    1,
-    "it holds metadata.npy, w.npy",
-)
+# ``predict --model`` on a forged model file: (id, what, make(d) -> path, message, API too?).
+for _id, _what, _make, _message, _api in [
+    ("model-pickle", "a pickle renamed to .npz (never unpickled)", pickled,
+     "not a .npz archive (pickles and other formats are never loaded)", True),
+    ("model-tampered", "a weight changed after saving", edited_model(tampered),
+     "checksum mismatch: the file was modified after it was saved", True),
+    ("model-edited", "metadata edited after saving (classes swapped)", edited_model(edited),
+     "checksum mismatch", False),
+    ("model-version", "a model from another format version", edited_model(other_version),
+     "uses format version 99, this version of logistic-neuron reads version 1", False),
+    ("model-shape", "weights of the wrong shape (checksum recomputed)", edited_model(wrong_shape),
+     "weights have shape (300, 1), expected (625, 1)", False),
+    ("model-class-type",
+     "class names that are not the labels the file says they are (checksum recomputed)",
+     edited_model(class_names_not_numbers),
+     "its class names ['non-face', 'face'] are not int labels", True),
+    ("model-extra-key", "an extra array in the archive", edited_model(extra),
+     "it must hold exactly b.npy, metadata.npy, w.npy", False),
+    ("model-missing-key", "an array missing from the archive", edited_model(missing),
+     "it holds metadata.npy, w.npy", False),
+]:  # fmt: skip
+    case(_id, MODELS, _what, predict_with_model(_make), 1, _message,
+         api=api_load_model(_make) if _api else None, api_error=ModelFileError)  # fmt: skip
 
 case(
     "store-not-ours",
     STORES,
     "a Zarr store that logistic-neuron did not write",
-    lambda d: ["train", "--data", str(foreign_store(d))],
+    train_on(foreign_store),
     1,
     "is not a logistic-neuron store (no 'logistic-neuron-store' format attribute)",
     api=api_open_store(foreign_store),
@@ -864,7 +621,7 @@ case(
     "store-truncated",
     STORES,
     "a store whose copy stopped early (a chunk file missing)",
-    lambda d: ["train", "--data", str(truncated_store(d))],
+    train_on(truncated_store),
     1,
     "is truncated: 3 of 4 image chunks are present",
     api=api_open_store(truncated_store),
@@ -881,7 +638,7 @@ case(
     "cluster-needs-store",
     STORES,
     "--workers with data that is not a packed store",
-    lambda d: ["train", "--data", str(good_h5(d)), "--workers", "2"],
+    train_on(good_h5, "--workers", "2"),
     2,
     "--scheduler and --workers train from a packed store",
 )
@@ -889,7 +646,7 @@ case(
     "cluster-unreachable",
     STORES,
     "--scheduler names an address where no scheduler answers",
-    lambda d: ["train", "--data", str(store(d)), "--scheduler", "tcp://127.0.0.1:9"],
+    train_on(store, "--scheduler", "tcp://127.0.0.1:9"),
     1,
     "cannot reach the Dask scheduler at tcp://127.0.0.1:9",
     api=api_connect("tcp://127.0.0.1:9"),
@@ -900,7 +657,7 @@ case(
     "diverged",
     NUMBERS,
     "a learning rate so large that the cost overflows",
-    lambda d: ["train", "--learning-rate", "1e308", "--iterations", "50"],
+    train_with("--learning-rate", "1e308", "--iterations", "50"),
     1,
     "training diverged at iteration 1: the cost became inf with learning rate 1e+308; "
     "try a smaller one such as 1e+307",
@@ -992,14 +749,6 @@ HOSTILE = "hostile files"
 PATHS = "careless paths"
 
 
-def hostile_model(build):
-    return lambda d: ["predict", "--model", str(build(d)), "x.png"]
-
-
-def api_model(build):
-    return lambda d: load_model(build(d))
-
-
 for _id, _what, _build, _message in [
     ("model-encrypted", "a model file whose members are flagged encrypted",
      hf.encrypted_model, "is encrypted; model files are never encrypted"),
@@ -1024,8 +773,8 @@ for _id, _what, _build, _message in [
     ("model-fifo", "--model names a FIFO (would block forever)",
      lambda d: hf.fifo(d / "m.npz"), "m.npz is a pipe (FIFO), not a regular file"),
 ]:  # fmt: skip
-    case(_id, HOSTILE, _what, hostile_model(_build), 1, _message,
-         api=api_model(_build), api_error=ModelFileError)  # fmt: skip
+    case(_id, HOSTILE, _what, predict_with_model(_build), 1, _message,
+         api=api_load_model(_build), api_error=ModelFileError)  # fmt: skip
 
 case("model-device", HOSTILE, "--model /dev/zero (a device that never ends)",
      lambda d: ["predict", "--model", "/dev/zero", "x.png"], 1,
@@ -1073,16 +822,14 @@ for _id, _what, _build, _message in [
     ("h5-fifo", "--data names a FIFO ending in .h5",
      lambda d: hf.fifo(d / "d.h5"), "d.h5 is a pipe (FIFO), not a regular file"),
 ]:  # fmt: skip
-    case(_id, HOSTILE, _what, (lambda b: lambda d: ["train", "--data", str(b(d))])(_build), 1,
-         _message, api=(lambda b: lambda d: load_dataset(str(b(d))))(_build))  # fmt: skip
+    case(_id, HOSTILE, _what, train_on(_build), 1, _message, api=api_load_made(_build))
 
 case("image-fifo", HOSTILE, "predict on a FIFO named .png (would block forever)",
-     lambda d: ["predict", "--model", str(model_file(d)), str(hf.fifo(d / "x.png"))], 1,
+     predict_on(lambda d: hf.fifo(d / "x.png")), 1,
      "x.png is a pipe (FIFO), not a regular file",
      api=lambda d: load_image(hf.fifo(d / "x.png")))  # fmt: skip
 case("folder-fifo", HOSTILE, "a FIFO among the images of a class folder: skipped, named",
-     lambda d: ["train", "--iterations", "10", "--image-size", "8", "--out",
-                str(d / "m.npz"), "--data", str(folder_with(d, lambda c: hf.fifo(c / "f.png")))],
+     train_small_on(lambda d: folder_with(d, lambda c: hf.fifo(c / "f.png"))),
      0, "f.png: a pipe (FIFO), not a regular file")  # fmt: skip
 
 case("out-is-data", PATHS, "--out is the training data file",

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 
-from logistic_neuron.cli.argtypes import positive_float, positive_int
-from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
-from logistic_neuron.cli.figure_options import picture_file
-from logistic_neuron.cli.options import add_json, add_out, add_record_every
+from logistic_neuron.cli.argtypes import positive_int
+from logistic_neuron.cli.common import add_data_options
+from logistic_neuron.cli.options import add_record_every
+from logistic_neuron.cli.picture_commands import (
+    add_picture_options,
+    add_rates,
+    format_table,
+    load_data,
+    print_result_json,
+    train_and_test,
+)
 from logistic_neuron.cli.progress import ProgressBar
-from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import (
     LESSON_ITERATIONS,
-    LESSON_LEARNING_RATES,
     RateComparison,
     compare_learning_rates,
 )
 from logistic_neuron.pictures.report import number, percent
-from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "learning-rates.png"
 
@@ -33,14 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "between two records, or whose training diverged, is flagged.",
     )
     add_data_options(parser)
-    parser.add_argument(
-        "--rates",
-        nargs="+",
-        type=positive_float,
-        default=list(LESSON_LEARNING_RATES),
-        metavar="A",
-        help="learning rates to compare (default: 0.01 0.001 0.0001)",
-    )
+    add_rates(parser, help="learning rates to compare (default: 0.01 0.001 0.0001)")
     parser.add_argument(
         "--iterations",
         type=positive_int,
@@ -49,25 +46,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"iterations per rate (default {LESSON_ITERATIONS})",
     )
     add_record_every(parser, default=100, what="record the cost every N iterations")
-    parser.add_argument(
-        "--dtype", choices=FLOAT_DTYPE_NAMES, default="float64", help="floating-point precision"
-    )
-    add_out(
-        parser, what="the picture, .png or .svg", default=DEFAULT_OUT, type=picture_file,
-        metavar="FILE",
-    )  # fmt: skip
-    add_json(parser)
+    add_picture_options(parser, default_out=DEFAULT_OUT)
     parser.set_defaults(run=run)
-
-
-def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table with columns padded to their widest cell."""
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in [header, *rows]
-    ]
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def comparison_rows(comparison: RateComparison) -> list[list[str]]:
@@ -88,31 +68,26 @@ def run(args: argparse.Namespace) -> int:
     """Compare, plot, report."""
     from logistic_neuron.pictures.plots import plot_learning_rates, save_figure
 
-    out = args.out
     if len(set(args.rates)) != len(args.rates):
         raise ValueError("--rates lists a learning rate twice; give each rate once")
-    check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
-    dataset = dataset_from_args(args)
+    dataset = load_data(args)
     with ProgressBar(
         len(args.rates) * args.iterations, description="one model per learning rate"
     ) as bar:
         comparison = compare_learning_rates(
-            dataset.train.pixels(),
-            dataset.train.Y(),
-            dataset.test.pixels(),
-            dataset.test.Y(),
+            *train_and_test(dataset),
             learning_rates=args.rates,
             num_iterations=args.iterations,
             record_every=args.record_every,
             dtype=args.dtype,
             progress=bar.counter(),
         )
-    picture = save_figure(plot_learning_rates(comparison), out)
+    picture = save_figure(plot_learning_rates(comparison), args.out)
     if args.json:
-        print_json(
+        print_result_json(
+            dataset,
+            picture,
             {
-                "data": dataset.source,
-                "test_data": dataset.test_source,
                 "iterations": comparison.num_iterations,
                 "record_every": comparison.record_every,
                 "runs": [
@@ -128,8 +103,7 @@ def run(args: argparse.Namespace) -> int:
                     }
                     for r in comparison.runs
                 ],
-                "picture": str(picture),
-            }
+            },
         )
         return 0
     print(

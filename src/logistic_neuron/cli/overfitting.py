@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 
 from logistic_neuron.cli.argtypes import positive_float, positive_int
-from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
-from logistic_neuron.cli.compare_learning_rates import format_table
-from logistic_neuron.cli.figure_options import picture_file
-from logistic_neuron.cli.options import add_json, add_out, add_record_every
+from logistic_neuron.cli.common import add_data_options
+from logistic_neuron.cli.options import add_record_every
+from logistic_neuron.cli.picture_commands import (
+    add_picture_options,
+    format_table,
+    load_data,
+    print_result_json,
+    train_and_test,
+)
 from logistic_neuron.cli.progress import ProgressBar
-from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.pictures.curves import OverfittingCurve, overfitting_curve
 from logistic_neuron.pictures.report import number, percent
-from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "overfitting.png"
 
@@ -43,14 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         what="score both sets every N iterations (default: about 100 points over the run)",
         old="--every",
     )
-    parser.add_argument(
-        "--dtype", choices=FLOAT_DTYPE_NAMES, default="float64", help="floating-point precision"
-    )
-    add_out(
-        parser, what="the picture, .png or .svg", default=DEFAULT_OUT, type=picture_file,
-        metavar="FILE",
-    )  # fmt: skip
-    add_json(parser)
+    add_picture_options(parser, default_out=DEFAULT_OUT)
     parser.set_defaults(run=run)
 
 
@@ -66,27 +62,22 @@ def run(args: argparse.Namespace) -> int:
     """Train while scoring, plot, report."""
     from logistic_neuron.pictures.plots import plot_overfitting, save_figure
 
-    out = args.out
-    check_outputs([("--out", out)], [("--data", args.data), ("--test", args.test)])
-    dataset = dataset_from_args(args)
+    dataset = load_data(args)
     with ProgressBar(args.iterations, description="training and scoring") as bar:
         curve = overfitting_curve(
-            dataset.train.pixels(),
-            dataset.train.Y(),
-            dataset.test.pixels(),
-            dataset.test.Y(),
+            *train_and_test(dataset),
             num_iterations=args.iterations,
             learning_rate=args.learning_rate,
             every=args.record_every,
             dtype=args.dtype,
             progress=bar.counter(),
         )
-    picture = save_figure(plot_overfitting(curve), out)
+    picture = save_figure(plot_overfitting(curve), args.out)
     if args.json:
-        print_json(
+        print_result_json(
+            dataset,
+            picture,
             {
-                "data": dataset.source,
-                "test_data": dataset.test_source,
                 "iterations": curve.num_iterations,
                 "learning_rate": curve.learning_rate,
                 "record_every": curve.every,
@@ -101,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
                     "train_cost": list(curve.train_cost),
                     "test_cost": list(curve.test_cost),
                 },
-                "picture": str(picture),
-            }
+            },
         )
         return 0
     header = ["iteration", "train accuracy", "test accuracy", "train cost", "test cost", ""]

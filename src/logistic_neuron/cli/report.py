@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.argtypes import positive_int
 from logistic_neuron.cli.evaluate import recorded_dataset, scoring_split
 from logistic_neuron.cli.options import (
     add_images,
@@ -16,12 +16,12 @@ from logistic_neuron.cli.options import (
     add_renamed,
     open_model,
 )
+from logistic_neuron.cli.picture_commands import add_rates
 from logistic_neuron.cli.progress import ProgressBar
 from logistic_neuron.data.images import read_image
 from logistic_neuron.errors import UsageError
 from logistic_neuron.neuron.backend import require
 from logistic_neuron.pictures.curves import (
-    LESSON_LEARNING_RATES,
     OverfittingCurve,
     RateComparison,
     compare_learning_rates,
@@ -84,12 +84,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip the learning-rate comparison (it trains one model per rate)",
     )
-    parser.add_argument(
-        "--rates",
-        nargs="+",
-        type=positive_float,
-        default=list(LESSON_LEARNING_RATES),
-        metavar="A",
+    add_rates(
+        parser,
         help="learning rates to compare (default 0.01 0.001 0.0001), each trained for the "
         "model's number of iterations",
     )
