@@ -69,6 +69,8 @@ def child(task: dict[str, Any]) -> dict[str, Any]:
         out = classic_model(np, task)
     elif kind == "lessons":
         out = lessons(np, task)
+    elif kind == "options":
+        out = options_runs(np, task)
     else:
         out = train(np, task)
     # VmHWM: this process's peak resident set (ru_maxrss survives exec on Linux).
@@ -355,6 +357,45 @@ def lessons(np: Any, task: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Issue 12's runs beyond plain gd that keep w in the span: (label, TrainingOptions fields).
+OPTION_RUNS = [
+    ("gd, L2 100", {"lambd": 100.0}),
+    ("momentum 0.9", {"optimizer": "momentum"}),
+    ("momentum 0.9, L2 100", {"optimizer": "momentum", "lambd": 100.0}),
+    ("momentum, batches of 64, L2 100", {"optimizer": "momentum", "batch_size": 64,
+                                         "lambd": 100.0}),
+    ("gd, validation 0.2, patience 5", {"validation_fraction": 0.2, "patience": 5}),
+]  # fmt: skip
+
+
+def options_runs(np: Any, task: dict[str, Any]) -> dict[str, Any]:
+    """Each run of :data:`OPTION_RUNS` on the cat data: primal reference loop vs auto (dual)."""
+    from logistic_neuron.engines.resolver import engine_that_runs, fit
+    from logistic_neuron.neuron.prediction import accuracy, predict
+    from logistic_neuron.neuron.training_options import TrainingOptions
+
+    X, Y, _ = load_workload(np, {"workload": "classic"}, "uint8")
+    rows = []
+    for label, fields in OPTION_RUNS:
+        options = TrainingOptions(**fields)
+        row: dict[str, Any] = {"label": label}
+        results = {}
+        for side, engine in (("reference", "reference"), ("auto", "auto")):
+            t = time.perf_counter()
+            result = fit(X, Y, num_iterations=task["iterations"], learning_rate=0.005,
+                         engine=engine, options=options)  # fmt: skip
+            row[f"{side}_s"] = time.perf_counter() - t
+            row[f"{side}_engine"] = engine_that_runs(X, "float64", task["iterations"], engine,
+                                                     options)  # fmt: skip
+            row[f"{side}_acc"] = accuracy(predict(result.w, result.b, X / 255), Y)
+            results[side] = result
+        w_ref, w_auto = results["reference"].w, results["auto"].w
+        row["max_rel_w"] = float(np.max(np.abs(w_auto - w_ref)) / (np.max(np.abs(w_ref)) or 1))
+        row["iterations_run"] = results["auto"].iterations_run
+        rows.append(row)
+    return {"rows": rows}
+
+
 def predict_throughput(np: Any, task: dict[str, Any]) -> dict[str, Any]:
     """Images per second: plain Pillow loop vs load_images_parallel, on 1,000 JPEGs."""
     from PIL import Image
@@ -573,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workloads",
         default=None,
-        help="comma-separated: targets,classic,1000,10000,50000,200000,predict "
+        help="comma-separated: targets,classic,1000,10000,50000,200000,predict,options "
         "(default: all that fit)",
     )
     parser.add_argument(
@@ -782,6 +823,34 @@ def main(argv: list[str] | None = None) -> int:
                     )
             emit()
             emit("x one-pass-at-bandwidth = ms/iter divided by (stored X bytes / probe bandwidth).")
+            emit()
+
+        if "options" in workloads:
+            iterations = 300 if args.quick else 2000
+            r = run_child({"kind": "options", "iterations": iterations, "threads": args.threads})
+            emit(
+                f"### Issue 12: options beyond plain gd, cat data (209 x 12288), {iterations} "
+                "iterations, learning rate 0.005: primal loop vs auto (dual)"
+            )
+            emit()
+            if "error" in r:
+                emit(f"failed: {r['error']}")
+            else:
+                emit("| run | primal s | auto engine | auto s | speed-up | train % (both) | "
+                     "max rel. w difference |")  # fmt: skip
+                emit("|---|---|---|---|---|---|---|")
+                for row in r["rows"]:
+                    same = row["reference_acc"] == row["auto_acc"]
+                    acc = (
+                        f"{row['auto_acc']:.1f}"
+                        if same
+                        else (f"{row['reference_acc']:.1f} / {row['auto_acc']:.1f}")
+                    )
+                    emit(
+                        f"| {row['label']} | {row['reference_s']:.2f} | {row['auto_engine']} | "
+                        f"{row['auto_s']:.3f} | {row['reference_s'] / row['auto_s']:.1f}x | "
+                        f"{acc} | {row['max_rel_w']:.1e} |"
+                    )
             emit()
 
         if "predict" in workloads:
