@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from logistic_neuron.cli import train
 from logistic_neuron.cli.main import main
 from logistic_neuron.storage.checkpoint import load_checkpoint
 from logistic_neuron.storage.model_file import load_model
-
-
-def interrupt_at(monkeypatch, iteration):
-    """Make the run stop like Ctrl-C once it reaches ``iteration``."""
-    original = train.CostPrinter.__call__
-
-    def interrupted(self, progress):
-        original(self, progress)
-        if progress.iteration >= iteration:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train.CostPrinter, "__call__", interrupted)
+from support.runs import interrupt_at
 
 
 def test_resume_keeps_outputs_cadence_and_removes_the_checkpoint(tmp_path, capsys, monkeypatch):

@@ -4,22 +4,10 @@ import json
 
 import pytest
 
-from logistic_neuron.cli import train
 from logistic_neuron.cli.main import main
 from logistic_neuron.storage.checkpoint import load_checkpoint
 from logistic_neuron.storage.model_file import load_model
-
-
-def interrupt_at(monkeypatch, iteration):
-    original = train.CostPrinter.__call__
-
-    def interrupted(self, progress):
-        original(self, progress)
-        if progress.iteration == iteration:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train.CostPrinter, "__call__", interrupted)
-
+from support.runs import interrupt_at, timeless
 
 RUNS = {
     "gd-l2-decay": ["--l2", "0.5", "--decay", "0.01"],
@@ -53,9 +41,6 @@ def test_interrupt_then_resume_is_bit_for_bit(extra, tmp_path, capsys, monkeypat
                  "--out", str(tmp_path / "part.npz")]) == 0  # fmt: skip
     resumed = capsys.readouterr().out
     assert (tmp_path / "part.npz").read_bytes() == (tmp_path / "full.npz").read_bytes()
-
-    def timeless(text):  # the wall time differs from run to run
-        return [ln for ln in text.splitlines() if not ln.startswith("trained in ")]
 
     assert timeless(resumed.replace("part.npz", "full.npz")) == timeless(uninterrupted)
 

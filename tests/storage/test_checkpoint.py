@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from logistic_neuron.cli import train
 from logistic_neuron.cli.main import main
 from logistic_neuron.data.faces import load_faces
 from logistic_neuron.errors import ModelFileError
@@ -11,6 +10,7 @@ from logistic_neuron.storage.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
+from support.runs import interrupt_at, timeless
 
 SETTINGS = {"data": "faces", "iterations": 500, "record_every": 100, "learning_rate": 0.005}
 
@@ -46,17 +46,6 @@ def test_fingerprint_changes_with_the_data():
     assert fingerprint(split) != fingerprint(split.subset(np.arange(199)))
 
 
-def interrupt_at(monkeypatch, iteration):
-    original = train.CostPrinter.__call__
-
-    def interrupted(self, progress):
-        original(self, progress)
-        if progress.iteration == iteration:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train.CostPrinter, "__call__", interrupted)
-
-
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_interrupt_then_resume_equals_uninterrupted_bit_for_bit(
     tmp_path, capsys, monkeypatch, dtype
@@ -78,9 +67,6 @@ def test_interrupt_then_resume_equals_uninterrupted_bit_for_bit(
     assert main(["train", "--resume", str(checkpoint), "--out", str(tmp_path / "part.npz")]) == 0
     resumed = capsys.readouterr().out
     assert (tmp_path / "part.npz").read_bytes() == (tmp_path / "full.npz").read_bytes()
-
-    def timeless(text):  # the wall time differs from run to run
-        return [ln for ln in text.splitlines() if not ln.startswith("trained in ")]
 
     assert timeless(resumed.replace("part.npz", "full.npz")) == timeless(uninterrupted)
 

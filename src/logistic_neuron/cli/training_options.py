@@ -15,7 +15,7 @@ import argparse
 import math
 from typing import Any
 
-from logistic_neuron.cli.argtypes import positive_float, positive_int
+from logistic_neuron.cli.argtypes import parsed, positive_float, positive_int
 from logistic_neuron.errors import UsageError
 from logistic_neuron.neuron.early_stopping import MONITORS
 from logistic_neuron.neuron.optimizers import OPTIMIZERS
@@ -40,10 +40,7 @@ FIELDS = {
 
 def beta_value(text: str) -> float:
     """An averaging factor in [0, 1)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    value = parsed(text, float, "a number in [0, 1)")
     if not (math.isfinite(value) and 0 <= value < 1):
         raise argparse.ArgumentTypeError(
             f"expected a number in [0, 1) (the weight of the past in the running average), "
@@ -54,10 +51,7 @@ def beta_value(text: str) -> float:
 
 def non_negative_float(text: str) -> float:
     """A finite number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    value = parsed(text, float, "a number >= 0")
     if not (math.isfinite(value) and value >= 0):
         raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
     return value
@@ -65,10 +59,7 @@ def non_negative_float(text: str) -> float:
 
 def fraction_value(text: str) -> float:
     """A number in [0, 1)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    value = parsed(text, float, "a number in [0, 1)")
     if not (math.isfinite(value) and 0 <= value < 1):
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
     return value
