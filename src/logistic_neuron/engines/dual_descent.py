@@ -59,7 +59,7 @@ from logistic_neuron.engines.dual import (
 from logistic_neuron.neuron.activation import sigmoid
 from logistic_neuron.neuron.backend import np
 from logistic_neuron.neuron.costs import CostLog
-from logistic_neuron.neuron.descent import DescentResult, DescentState
+from logistic_neuron.neuron.descent import DescentResult, DescentState, finished_run
 from logistic_neuron.neuron.early_stopping import KeepBest
 from logistic_neuron.neuron.learning_rate_decay import decayed_learning_rate
 from logistic_neuron.neuron.minibatches import (
@@ -269,27 +269,11 @@ def fit_dual_descent(
             assert K_val is not None and y_val is not None
             z_val = K_val.T @ alpha + b
             validation = validation.update(iteration, *_evaluate(z_val, y_val), alpha, b)
-    best_iteration = None
-    w = weights
-    if validation is not None:
+    if validation is not None and validation.w is not None:
         # Back to the primal: the kept parameters are weights, like every engine's.
-        best_w = None if validation.w is None else problem.weights(validation.w)
-        validation = replace(validation, w=best_w)
-        if options.keep_best and best_w is not None:
-            w, b = best_w, validation.b
-            best_iteration = validation.best_iteration
+        validation = replace(validation, w=problem.weights(validation.w))
     dw = times_alpha(X, np.zeros(m) if last_g is None else last_g, dtype).reshape(n_x, 1)
-    return DescentResult(
-        w=w,
-        b=b,
-        gradients=Gradients(dw=dw, db=db),
-        costs=tuple(costs),
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        record_every=record_every,
-        options=options,
-        iterations_run=iteration,
-        stopped_early=stopped,
-        validation=validation,
-        best_iteration=best_iteration,
-    )
+    return finished_run(
+        weights, b, Gradients(dw=dw, db=db), costs, learning_rate, num_iterations,
+        record_every, options, iteration, stopped, validation,
+    )  # fmt: skip

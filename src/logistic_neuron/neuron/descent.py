@@ -353,12 +353,37 @@ def descend(
             )
     if not (math.isfinite(b) and all_finite(xp, w)):
         check_divergence([*costs, math.inf], iteration, learning_rate)
-    best_iteration = None
     if validation is not None and not stopped:
         # One last evaluation, of the final parameters, unless it was just made.
         if not validation.iterations or validation.iterations[-1] != iteration:
             assert X_val is not None and Y_val is not None
             validation = validation.update(iteration, *_evaluate(w, b, X_val, Y_val), w, b)
+    return finished_run(
+        w, b, grads, costs, learning_rate, num_iterations, record_every, options, iteration,
+        stopped, validation,
+    )  # fmt: skip
+
+
+def finished_run(
+    w: Array,
+    b: float,
+    grads: Gradients,
+    costs: Sequence[float],
+    learning_rate: float,
+    num_iterations: int,
+    record_every: int,
+    options: TrainingOptions,
+    iterations_run: int,
+    stopped_early: bool,
+    validation: KeepBest | None,
+) -> DescentResult:
+    """The result of a descent run (any engine): keep-best applied to the last ``w``, ``b``.
+
+    ``validation.w`` must be weights (shape of ``w``): with ``keep_best`` and a
+    best evaluation, the result holds its parameters and says which iteration
+    they come from.
+    """
+    best_iteration = None
     if validation is not None and options.keep_best and validation.w is not None:
         w, b = validation.w, validation.b
         best_iteration = validation.best_iteration
@@ -371,8 +396,8 @@ def descend(
         num_iterations=num_iterations,
         record_every=record_every,
         options=options,
-        iterations_run=iteration,
-        stopped_early=stopped,
+        iterations_run=iterations_run,
+        stopped_early=stopped_early,
         validation=validation,
         best_iteration=best_iteration,
     )
