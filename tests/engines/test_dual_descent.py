@@ -175,3 +175,18 @@ def test_direct_call_matches_descend_on_given_validation_examples():
     np.testing.assert_allclose(direct.w, primal.w, atol=1e-12)
     assert direct.validation.accuracies == primal.validation.accuracies
     assert direct.best_iteration == primal.best_iteration
+
+
+def test_auto_resumes_a_state_on_the_engine_it_came_from():
+    # A checkpoint written before gd and momentum ran on the dual (engine "auto", weights
+    # in its state) still resumes on the primal loop, bit for bit.
+    options = RUNS["momentum-mini-l2-staircase"]
+    states = []
+    full = run("reference", options, callback=lambda p: states.append(p.state))
+    assert engine_that_runs(PIXELS, "float64", 60, "auto", options) == "dual"
+    assert engine_that_runs(PIXELS, "float64", 60, "auto", options, resume=states[20]) == (
+        "reference"
+    )
+    resumed = run("auto", options, resume=states[20])
+    np.testing.assert_array_equal(resumed.w, full.w)
+    assert resumed.costs == full.costs

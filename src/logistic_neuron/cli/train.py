@@ -485,6 +485,8 @@ def run(args: argparse.Namespace) -> int:
         settings["iterations"],
         settings["engine"],
         options,
+        # A resumed run stays on the engine its checkpoint's state comes from.
+        resume=None if checkpoint is None else checkpoint.state,
     )
     if not args.json:
         for line in describe_run(dataset, settings, engine):

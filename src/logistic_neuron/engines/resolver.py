@@ -157,7 +157,12 @@ def needs_general_path(options: TrainingOptions | None) -> bool:
 
 
 def general_engine(
-    X: Array, dtype: str, num_iterations: int, engine: str, options: TrainingOptions
+    X: Array,
+    dtype: str,
+    num_iterations: int,
+    engine: str,
+    options: TrainingOptions,
+    resume: DescentState | None = None,
 ) -> str:
     """The engine of a run beyond plain gd: ``"lbfgs"``, ``"dual"`` or ``"reference"``.
 
@@ -167,6 +172,10 @@ def general_engine(
     shapes and the options keep the span (gd or momentum, with any L2,
     mini-batches, decay, validation); otherwise on the primal reference loop
     (the one-pass engines only implement plain full-batch gd).
+
+    A resumed ``"auto"`` run stays on the engine its saved state comes from
+    (dual coefficients or weights), so that checkpoints written before gd and
+    momentum ran on the dual engine still resume, bit for bit.
     """
     options = options.checked()
     resolved = resolve_engine(X, dtype, num_iterations, engine)  # refuses unknown engines
@@ -175,6 +184,8 @@ def general_engine(
         return "dual"
     if options.solver == "lbfgs":
         return "lbfgs"
+    if engine == "auto" and resume is not None:
+        return "dual" if resume.dual else "reference"
     if engine == "auto" and resolved == "dual" and keeps_span(options):
         return "dual"
     return "reference"
@@ -192,12 +203,17 @@ def check_engine_options(engine: str, options: TrainingOptions) -> None:
 
 
 def engine_that_runs(
-    X: Array, dtype: str, num_iterations: int, engine: str, options: TrainingOptions | None
+    X: Array,
+    dtype: str,
+    num_iterations: int,
+    engine: str,
+    options: TrainingOptions | None,
+    resume: DescentState | None = None,
 ) -> str:
     """The engine :func:`fit` really runs (the model file's provenance)."""
     if needs_general_path(options):
         assert options is not None
-        return general_engine(X, dtype, num_iterations, engine, options)
+        return general_engine(X, dtype, num_iterations, engine, options, resume)
     return resolve_engine(X, dtype, num_iterations, engine)
 
 
@@ -268,7 +284,7 @@ def fit(
         from logistic_neuron.engines.general import fit_general
 
         assert options is not None
-        chosen = general_engine(X, dtype, num_iterations, engine, options)
+        chosen = general_engine(X, dtype, num_iterations, engine, options, resume)
         return fit_general(
             X,
             Y,
