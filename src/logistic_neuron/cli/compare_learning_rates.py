@@ -21,7 +21,7 @@ from logistic_neuron.pictures.curves import (
     RateComparison,
     compare_learning_rates,
 )
-from logistic_neuron.pictures.report import number, percent
+from logistic_neuron.pictures.report import COMPARISON_COLUMNS, comparison_cells
 
 DEFAULT_OUT = "learning-rates.png"
 
@@ -51,17 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def comparison_rows(comparison: RateComparison) -> list[list[str]]:
-    """One row of text per learning rate."""
-    return [
-        [
-            f"{run.learning_rate:g}",
-            number(run.final_cost),
-            percent(run.train_accuracy),
-            percent(run.test_accuracy),
-            ", ".join(run.flags) or "-",
-        ]
-        for run in comparison.runs
-    ]
+    """One row of text per learning rate (``-`` where a rate has no flags)."""
+    return [list(row) for row in comparison_cells(comparison, none="-")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,8 +101,7 @@ def run(args: argparse.Namespace) -> int:
         f"{comparison.num_iterations} iterations per learning rate on {dataset.source} "
         f"({dataset.train.m} training, {dataset.test.m} test examples)"
     )
-    header = ["learning rate", "final cost", "train accuracy", "test accuracy", "flags"]
-    print(format_table(header, comparison_rows(comparison)))
+    print(format_table(list(COMPARISON_COLUMNS), comparison_rows(comparison)))
     for r in comparison.runs:
         if r.diverged:
             print(f"learning rate {r.learning_rate:g}: {r.message}")

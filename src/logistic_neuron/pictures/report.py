@@ -226,21 +226,32 @@ def evaluation_tables(scores: Evaluation, classes: tuple[str, str]) -> tuple[Tab
     return scores_table, confusion
 
 
-def comparison_table(comparison: RateComparison) -> Table:
-    """Final cost and accuracies per learning rate, with flags."""
-    rows = tuple(
+#: The columns of the learning-rate comparison (this page and compare-learning-rates' table).
+COMPARISON_COLUMNS = ("learning rate", "final cost", "train accuracy", "test accuracy", "flags")
+
+
+def comparison_cells(comparison: RateComparison, *, none: str = "—") -> list[tuple[str, ...]]:
+    """One row of text per learning rate, in :data:`COMPARISON_COLUMNS`.
+
+    ``none`` stands in the flags column of a rate without flags.
+    """
+    return [
         (
             f"{run.learning_rate:g}",
             number(run.final_cost),
             percent(run.train_accuracy),
             percent(run.test_accuracy),
-            ", ".join(run.flags) or "—",
+            ", ".join(run.flags) or none,
         )
         for run in comparison.runs
-    )
+    ]
+
+
+def comparison_table(comparison: RateComparison) -> Table:
+    """Final cost and accuracies per learning rate, with flags."""
     return Table(
-        ("learning rate", "final cost", "train accuracy", "test accuracy", "flags"),
-        rows,
+        COMPARISON_COLUMNS,
+        tuple(comparison_cells(comparison)),
         f"Learning rates ({comparison.num_iterations} iterations each)",
     )
 
