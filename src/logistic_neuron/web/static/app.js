@@ -419,7 +419,10 @@ async function startTraining(event) {
 async function stopTraining() {
   try {
     await api("/api/train/stop", { method: "POST" });
-    $("train-status").textContent = "Stopping…";
+    // The run may have ended while the request was on its way: its final line stays.
+    if ($("train-status").dataset.state === "running") {
+      $("train-status").textContent = "Stopping…";
+    }
   } catch (failure) {
     showError("train-error", failure.message);
   }
