@@ -215,6 +215,28 @@ def training_options(
         raise DataError(f"the checkpoint {args.resume} records invalid options: {exc}") from None
 
 
+def resume_arguments(checkpoint: Checkpoint | None) -> dict[str, Any]:
+    """The keyword arguments that continue ``checkpoint``'s run ({} for a new run).
+
+    The general loop resumes from its whole state (optimiser moments, shuffling
+    generator, validation history); plain gradient descent from ``w``, ``b``
+    and the costs so far, plus the dual engine's coefficients ``alpha``.
+    """
+    if checkpoint is None:
+        return {}
+    if checkpoint.state is not None:
+        return {"resume": checkpoint.state}
+    resume: dict[str, Any] = {
+        "w": checkpoint.w,
+        "b": checkpoint.b,
+        "start_iteration": checkpoint.iteration,
+        "previous_costs": checkpoint.costs,
+    }
+    if checkpoint.alpha is not None:
+        resume["alpha"] = checkpoint.alpha
+    return resume
+
+
 class CheckpointWriter:
     """Training callback: saves a checkpoint every ``every`` iterations."""
 
@@ -506,18 +528,7 @@ def run(args: argparse.Namespace) -> int:
         # The checkpoint resumed from is this run's own: removed when the run completes,
         # even if the run ends before it is written again.
         writer.identity = file_identity(checkpoint_path)
-    resume: dict[str, Any] = {}
-    if checkpoint is not None and checkpoint.state is not None:
-        resume = {"resume": checkpoint.state}
-    elif checkpoint is not None:
-        resume = {
-            "w": checkpoint.w,
-            "b": checkpoint.b,
-            "start_iteration": checkpoint.iteration,
-            "previous_costs": checkpoint.costs,
-        }
-        if checkpoint.alpha is not None:
-            resume["alpha"] = checkpoint.alpha
+    resume = resume_arguments(checkpoint)
     with training_callback(args, settings, checkpoint, writer) as callback:
         started = time.perf_counter()
         result = fit(

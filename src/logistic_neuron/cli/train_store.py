@@ -22,6 +22,7 @@ from logistic_neuron.cli.train import (
     CheckpointWriter,
     check_same_data,
     report_run,
+    resume_arguments,
     training_callback,
 )
 from logistic_neuron.data.dataset import DEFAULT_TEST_FRACTION, Split, held_out_indices
@@ -189,14 +190,8 @@ def _train(
         if args.checkpoint_every is not None
         else None
     )
-    resume: dict[str, Any] = {}
-    if checkpoint is not None:
-        resume = {
-            "w": checkpoint.w,
-            "b": checkpoint.b,
-            "start_iteration": checkpoint.iteration,
-            "previous_costs": checkpoint.costs,
-        }
+    # A store run is plain gradient descent on the primal: w, b and the costs so far.
+    resume = resume_arguments(checkpoint)
     try:
         with training_callback(args, settings, checkpoint, writer) as callback:
             result = fit_chunked(
