@@ -33,7 +33,13 @@ from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
 from logistic_neuron.neuron.descent import DescentResult
 from logistic_neuron.neuron.propagation import linear
 from logistic_neuron.neuron.training_options import TrainingOptions
-from logistic_neuron.storage.model_file import DataRecord, TrainedModel, load_model, save_model
+from logistic_neuron.storage.model_file import (
+    DataRecord,
+    TrainedModel,
+    load_model,
+    run_record,
+    save_model,
+)
 from logistic_neuron.storage.schema import MAX_IMAGE_SIDE
 
 
@@ -330,6 +336,8 @@ validation_fraction, patience, monitor, keep_best, solver, tol
         general = result if isinstance(result, DescentResult) else None
         self.n_iter_ = result.num_iterations if general is None else general.iterations_run
         self.best_iteration_ = None if general is None else general.best_iteration
+        # What the run did (best iteration, validation scores, early stop), for save().
+        self._run = run_record(result)
         self.n_samples_fit_ = int(X.shape[0])
         return self
 
@@ -446,10 +454,12 @@ validation_fraction, patience, monitor, keep_best, solver, tol
         clf.costs_ = [float(c) for c in model.costs]
         clf.learning_rate_ = float(model.learning_rate)
         clf.engine_ = model.engine
-        clf.n_iter_ = model.num_iterations
+        # The run record (any door writes it for runs beyond plain gradient descent)
+        # says what the run did: iterations actually run, the iteration kept.
+        clf._run = model.run
+        clf.n_iter_ = model.run["iterations_run"] if model.run else model.num_iterations
         clf.n_features_in_ = model.n_x
         clf.n_samples_fit_ = model.data.m_train
-        # Files written by train record it; the estimator's own files do not (yet).
         clf.best_iteration_ = model.run["best_iteration"] if model.run else None
         clf.image_shape_ = tuple(model.image_shape)
         clf.mode_ = model.mode
@@ -508,6 +518,7 @@ validation_fraction, patience, monitor, keep_best, solver, tol
             class_type=class_type,
             learning_rate_rule="auto" if isinstance(self.learning_rate, str) else "fixed",
             options=None if options.is_plain else options.record(),
+            run=getattr(self, "_run", None),
         )
 
 

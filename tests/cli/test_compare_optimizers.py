@@ -56,6 +56,7 @@ def test_early_stopping_in_the_comparison(tmp_path, capsys):
         (["--optimizers", "gd", "gd"], "names the same run twice"),
         (["--patience", "3"], "patience needs a validation split"),
         (["--l2", "-1"], "expected a finite number >= 0"),
+        (["--optimizers", "lbfgs@0.1"], "lbfgs chooses its own steps: give it as 'lbfgs'"),
     ],
 )
 def test_bad_settings_are_usage_errors(argv, message, tmp_path, capsys):
@@ -63,3 +64,37 @@ def test_bad_settings_are_usage_errors(argv, message, tmp_path, capsys):
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o.png").exists()
+
+
+def test_lbfgs_in_the_comparison(tmp_path, capsys):
+    pytest.importorskip("scipy", reason="SciPy is not installed")
+    out = tmp_path / "o.png"
+    argv = ["compare-optimizers", "--iterations", "200", "--record-every", "10",
+            "--optimizers", "gd@0.01", "lbfgs", "--l2", "0", "1", "--batch-size", "50",
+            "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    rows = {line.split("  ")[0].strip(): line for line in text.splitlines()}
+    assert "lbfgs" in rows and "lbfgs L2 1" in rows and "gd (0.01) L2 1" in rows
+    assert rows["lbfgs"].split()[1] == "lbfgs"  # the engine column
+    assert "lbfgs: SciPy's L-BFGS on the same cost" in text
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lbfgs_costs_per_iteration_in_json(tmp_path, capsys):
+    pytest.importorskip("scipy", reason="SciPy is not installed")
+    argv = ["compare-optimizers", "--iterations", "300", "--record-every", "10",
+            "--optimizers", "gd", "lbfgs", "--l2", "1", "--json",
+            "--out", str(tmp_path / "o.svg")]  # fmt: skip
+    assert main(argv) == 0
+    gd, lbfgs = json.loads(capsys.readouterr().out)["runs"]
+    assert lbfgs["options"]["solver"] == "lbfgs" and lbfgs["engine"] == "lbfgs"
+    assert lbfgs["learning_rate"] is None and gd["learning_rate"] == 0.005
+    # one cost per L-BFGS iteration, the start included; it stopped on its tolerance
+    assert len(lbfgs["costs"]) == lbfgs["iterations_run"] + 1 < 300
+    assert lbfgs["costs"][0] == pytest.approx(0.6931471805599453)
+    assert lbfgs["costs"] == sorted(lbfgs["costs"], reverse=True)
+    assert lbfgs["cost_seconds"] == sorted(lbfgs["cost_seconds"])
+    # the optimum of the same cost: lower than where 300 steps of gradient descent got
+    assert lbfgs["costs"][-1] < gd["costs"][-1]
+    assert (tmp_path / "o.svg").read_bytes().startswith(b"<?xml")

@@ -7,6 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
 from logistic_neuron import LogisticNeuronClassifier
+from logistic_neuron.storage.model_file import load_model
 
 RNG = np.random.default_rng(4)
 X = RNG.normal(size=(120, 5))
@@ -77,3 +78,41 @@ def test_save_and_load_keep_the_options(tmp_path):
     loaded = LogisticNeuronClassifier.load(path)
     assert loaded.get_params()["optimizer"] == "adam" and loaded.random_state == 2
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+def test_a_loaded_model_has_the_best_iteration_of_its_run(tmp_path):
+    clf = LogisticNeuronClassifier(
+        learning_rate=0.05, num_iterations=200, record_every=10, optimizer="momentum",
+        validation_fraction=0.25, patience=3, random_state=1,
+    ).fit(X, y)  # fmt: skip
+    assert clf.best_iteration_ is not None
+    clf.save(tmp_path / "m.npz")
+    loaded = LogisticNeuronClassifier.load(tmp_path / "m.npz")
+    assert loaded.best_iteration_ == clf.best_iteration_ and loaded.n_iter_ == clf.n_iter_
+    run = load_model(tmp_path / "m.npz").run
+    assert run["best_iteration"] == clf.best_iteration_ and run["m_validation"] == 30
+    # Saved again, the loaded estimator keeps the run's record.
+    loaded.save(tmp_path / "again.npz")
+    assert load_model(tmp_path / "again.npz").run == run
+
+
+def test_a_loaded_plain_model_has_no_best_iteration(tmp_path):
+    clf = LogisticNeuronClassifier(learning_rate=0.05, num_iterations=30).fit(X, y)
+    clf.save(tmp_path / "m.npz")
+    assert load_model(tmp_path / "m.npz").run is None
+    assert LogisticNeuronClassifier.load(tmp_path / "m.npz").best_iteration_ is None
+
+
+def test_a_model_from_train_gives_its_best_iteration(tmp_path, capsys):
+    from logistic_neuron.cli.main import main
+
+    out = tmp_path / "m.npz"
+    argv = ["train", "--iterations", "60", "--record-every", "10", "--learning-rate", "0.01",
+            "--validation-fraction", "0.25", "--monitor", "accuracy",
+            "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    capsys.readouterr()
+    best = load_model(out).run["best_iteration"]
+    assert best is not None
+    loaded = LogisticNeuronClassifier.load(out)
+    assert loaded.best_iteration_ == best and loaded.made_by_ == "command line"

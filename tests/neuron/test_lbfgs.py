@@ -10,9 +10,9 @@ from logistic_neuron.neuron.regularization import l2_cost
 pytest.importorskip("scipy", reason="SciPy is not installed (pip install 'logistic-neuron[lbfgs]')")
 
 
-def sklearn_fit(X, Y, lambd, tol=1e-4):
+def sklearn_fit(X, Y, lambd, tol=1e-4, max_iter=100):
     linear_model = pytest.importorskip("sklearn.linear_model", reason="scikit-learn is absent")
-    clf = linear_model.LogisticRegression(C=1 / lambd, tol=tol, max_iter=100)
+    clf = linear_model.LogisticRegression(C=1 / lambd, tol=tol, max_iter=max_iter)
     clf.fit(X.T, Y.ravel())
     return np.r_[clf.coef_.ravel(), clf.intercept_], int(clf.n_iter_[0])
 
@@ -58,10 +58,58 @@ def test_objective_gradient_is_the_regularized_gradient():
 
 
 @pytest.mark.slow
-def test_cat_data_matches_sklearn(course_data):
-    # C = 100 (lambd = 0.01): both stop on scikit-learn's tolerances after the same iterations.
+def test_cat_data_matches_sklearn_at_its_default_tolerance(course_data):
+    # C = 100 (lambd = 0.01): both stop on scikit-learn's tolerances after the same 40
+    # iterations at the same point. At C = 1 and 10 they do not (see the next test).
     X, Y = course_data.train.X(), course_data.train.Y().astype(np.float64)
-    result, relative, their_cost, _n_iter = compare(X, Y, 0.01)
+    result, relative, their_cost, n_iter = compare(X, Y, 0.01)
     assert relative < 1e-4
     assert abs(result.cost - their_cost) < 1e-8
-    assert result.converged
+    assert result.converged and result.n_iter == n_iter
+
+
+def exact_optimum(X, Y, C):
+    """The optimum by Newton's method in the span of the examples (an independent oracle).
+
+    At the optimum ``w = -C X (a - y)``: with ``w = X alpha`` (the optimum lies in the
+    span of the examples) it is the root of ``alpha + C (a - y) = 0``, ``sum(a - y) = 0``
+    with ``a = sigmoid(K alpha + b)``, ``K = X^T X``: 210 unknowns instead of 12289.
+    """
+    from scipy.special import expit
+
+    K, y = X.T @ X, Y.ravel()
+    m = K.shape[0]
+    alpha, b = np.zeros(m), 0.0
+    for _ in range(50):
+        a = expit(K @ alpha + b)
+        d = a * (1 - a)
+        J = np.block([[np.eye(m) + C * d[:, None] * K, C * d[:, None]], [d @ K, d.sum()]])
+        step = np.linalg.solve(J, -np.r_[alpha + C * (a - y), np.sum(a - y)])
+        alpha, b = alpha + step[:m], b + step[m]
+        if np.abs(step).max() < 1e-13 * max(1.0, np.abs(alpha).max()):
+            break
+    return np.r_[X @ alpha, b]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("C", [1.0, 10.0, 100.0])
+def test_cat_data_both_at_a_tight_tolerance_reach_the_optimum(course_data, C):
+    # At the default tol = 1e-4 both solvers stop on |gradient| <= 1e-4 while still 4 %
+    # (C = 1) to 51 % (C = 100) away from the optimum, and at C = 1 and 10 at different
+    # points: the objective and gradient are the same to 1e-16 relative, but L-BFGS on
+    # this ill-conditioned problem amplifies rounding ~10x every 5 iterations (even our own
+    # runs with 1 and 2 BLAS threads part). At tol = 1e-10 both run to the optimum (they
+    # stop on scikit-learn's ftol = 64 eps) and meet the issue's 1e-4 / 1e-8 targets.
+    X, Y = course_data.train.X(), course_data.train.Y().astype(np.float64)
+    lambd = 1 / C
+    ours = minimize_lbfgs(
+        np.zeros((X.shape[0], 1)), 0.0, X, Y, lambd=lambd, tol=1e-10, max_iter=15000
+    )
+    theta = np.r_[ours.w.ravel(), ours.b]
+    theirs, _n_iter = sklearn_fit(X, Y, lambd, tol=1e-10, max_iter=15000)
+    assert np.linalg.norm(theta - theirs) / np.linalg.norm(theirs) < 1e-4
+    assert abs(ours.cost - our_cost(theirs, X, Y, lambd)) < 1e-8
+    # and both are at the optimum itself, found another way
+    star = exact_optimum(X, Y, C)
+    assert np.linalg.norm(theta - star) / np.linalg.norm(star) < 1e-4
+    assert 0 <= ours.cost - our_cost(star, X, Y, lambd) < 1e-8

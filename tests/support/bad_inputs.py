@@ -534,6 +534,15 @@ for _id, _what, _options, _message, _api in [
     case(_id, PARAMS, _what, train_with(*_options), 2, _message, api=_api, api_error=ValueError)
 
 case(
+    "compare-lbfgs-rate",
+    PARAMS,
+    "compare-optimizers --optimizers lbfgs@0.1 (L-BFGS picks its own steps)",
+    lambda d: ["compare-optimizers", "--optimizers", "lbfgs@0.1", "--out", str(d / "o.png")],
+    2,
+    "argument --optimizers: lbfgs chooses its own steps: give it as 'lbfgs', without @0.1",
+)
+
+case(
     "out-missing-folder",
     PARAMS,
     "--out in a folder that does not exist",

@@ -337,6 +337,11 @@ def test_the_optimiser_can_be_chosen(tmp_path):
         assert events[1]["optimizer"] == "adam" and events[-1]["type"] == "finished"
         costs = [e["cost"] for e in events if e["type"] == "progress"]
         assert costs[-1] < costs[0]
+        # The saved file records the optimiser and what the run did, as train's files do.
+        saved = client.post("/api/model/save").json()
+        model = load_model(tmp_path / saved["saved"])
+        assert model.options["optimizer"] == "adam" and model.made_by == "web app"
+        assert model.run["iterations_run"] == 200 and model.run["best_iteration"] is None
         bad = client.post(
             "/api/train",
             json={"data": "faces", "learning_rate": 0.01, "iterations": 9, "optimizer": "sgd!"},

@@ -29,15 +29,26 @@ from logistic_neuron.storage.paths import check_outputs
 DEFAULT_OUT = "optimizers.png"
 DEFAULT_OPTIMIZERS = ["gd", "momentum", "adam@0.0005"]
 DEFAULT_ITERATIONS = 1000
+#: The name that puts SciPy's L-BFGS (``--solver lbfgs`` in ``train``) in the comparison.
+LBFGS = "lbfgs"
+#: What the descent runs take and L-BFGS does not: it uses every example at each step
+#: and chooses its own steps.
+DESCENT_ONLY = {"batch_size": None, "decay_rate": 0.0, "patience": None}
 
 
 def optimizer_spec(text: str) -> tuple[str, float | None]:
-    """``NAME`` or ``NAME@RATE``: an optimiser and, optionally, its own learning rate."""
+    """``NAME`` or ``NAME@RATE`` (an optimiser and its own learning rate), or ``lbfgs``."""
     name, _, rate = text.partition("@")
+    if name == LBFGS:
+        if rate:
+            raise argparse.ArgumentTypeError(
+                f"lbfgs chooses its own steps: give it as 'lbfgs', without @{rate}"
+            )
+        return name, None
     if name not in OPTIMIZERS:
         raise argparse.ArgumentTypeError(
             f"unknown optimizer {name!r}: use one of {', '.join(OPTIMIZERS)}, optionally "
-            "with @RATE (e.g. adam@0.001)"
+            f"with @RATE (e.g. adam@0.001), or {LBFGS}"
         )
     return name, positive_float(rate) if rate else None
 
@@ -61,7 +72,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         type=optimizer_spec,
         default=[optimizer_spec(s) for s in DEFAULT_OPTIMIZERS],
         metavar="NAME[@RATE]",
-        help=f"optimisers to compare, each with its own learning rate after @ (default: "
+        help=f"optimisers to compare, each with its own learning rate after @, and "
+        f"{LBFGS} for SciPy's L-BFGS on the same cost (it takes no rate, no mini-batches, no "
+        f"decay, no patience; --iterations caps its iterations) (default: "
         f"{' '.join(DEFAULT_OPTIMIZERS)})",
     )
     parser.add_argument(
@@ -103,9 +116,17 @@ def runs_from_args(args: argparse.Namespace) -> list[OptimizerRun]:
     """One run per (optimiser, L2 strength), in the order given."""
     runs = []
     for (name, rate), lambd in itertools.product(args.optimizers, args.l2):
-        options = options_from_args(args, args.seed, optimizer=name, lambd=lambd)
         learning_rate = rate if rate is not None else args.learning_rate
-        label = f"{name} ({learning_rate:g})" + (f" L2 {lambd:g}" if lambd else "")
+        if name == LBFGS:
+            # The descent runs' mini-batches, decay and patience do not apply to it.
+            options = options_from_args(
+                args, args.seed, optimizer="gd", lambd=lambd, solver=LBFGS, **DESCENT_ONLY
+            )
+            label = LBFGS
+        else:
+            options = options_from_args(args, args.seed, optimizer=name, lambd=lambd)
+            label = f"{name} ({learning_rate:g})"
+        label += f" L2 {lambd:g}" if lambd else ""
         runs.append(OptimizerRun(label, options, learning_rate))
     labels = [r.label for r in runs]
     if len(set(labels)) != len(labels):
@@ -166,7 +187,9 @@ def run(args: argparse.Namespace) -> int:
                     {
                         "label": o.run.label,
                         "options": o.run.options.record(),
-                        "learning_rate": o.run.learning_rate,
+                        "learning_rate": (
+                            None if o.run.options.solver == LBFGS else o.run.learning_rate
+                        ),
                         "engine": o.engine,
                         "iterations_run": o.iterations_run,
                         "seconds": o.seconds,
@@ -195,5 +218,12 @@ def run(args: argparse.Namespace) -> int:
     for o in comparison.outcomes:
         if o.message:
             print(f"{o.run.label}: {o.message}")
+    if any(o.engine == LBFGS for o in comparison.outcomes):
+        print(
+            f"{LBFGS}: SciPy's L-BFGS on the same cost (+ L2), stopped by scikit-learn's "
+            "tolerance; it uses every example at each step and picks its own steps (learning "
+            "rates, mini-batches, decay and patience are the other runs'); its seconds are "
+            "spread evenly over its run"
+        )
     print(f"picture saved to {picture}")
     return 0

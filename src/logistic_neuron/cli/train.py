@@ -37,7 +37,6 @@ from logistic_neuron.data.faces import FACES
 from logistic_neuron.engines.resolver import ENGINES, check_engine_options, engine_that_runs, fit
 from logistic_neuron.errors import DataError, UsageError
 from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES, np
-from logistic_neuron.neuron.descent import DescentResult
 from logistic_neuron.neuron.optimization import OptimizationResult, Progress
 from logistic_neuron.neuron.training_options import TrainingOptions
 from logistic_neuron.storage.atomic import check_output_folder
@@ -47,7 +46,7 @@ from logistic_neuron.storage.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from logistic_neuron.storage.model_file import TrainedModel, package_model, save_model
+from logistic_neuron.storage.model_file import TrainedModel, package_result, save_model
 from logistic_neuron.storage.paths import (
     Identity,
     check_outputs,
@@ -313,57 +312,11 @@ def check_same_data(
         )
 
 
-def run_record(result: OptimizationResult) -> dict[str, Any] | None:
-    """What a run beyond plain gradient descent did, for the model file (None otherwise)."""
-    if not isinstance(result, DescentResult):
-        return None
-    validation = result.validation
-    record: dict[str, Any] = {
-        "m_validation": 0 if result.validation_indices is None else len(result.validation_indices),
-        "validation_accuracy": None,
-        "validation_cost": None,
-        "best_iteration": result.best_iteration,
-        "iterations_run": result.iterations_run,
-        "stopped_early": result.stopped_early,
-        "converged": result.converged,
-        "validation": None,
-    }
-    if validation is not None and validation.costs:
-        # The scores of the parameters the model keeps: the best ones, or the last.
-        index = validation.best_index if result.best_iteration is not None else -1
-        record["validation_accuracy"] = validation.accuracies[index]
-        record["validation_cost"] = validation.costs[index]
-        record["validation"] = {
-            "monitor": validation.monitor,
-            "costs": list(validation.costs),
-            "accuracies": list(validation.accuracies),
-            "iterations": list(validation.iterations),
-            "best_index": validation.best_index,
-            "best_b": validation.b,
-        }
-    return record
-
-
 def build_model(
     result: OptimizationResult, dataset: Dataset, dtype: str, engine: str
 ) -> TrainedModel:
     """Evaluate a training result on both splits and package it as a model."""
-    general = result if isinstance(result, DescentResult) else None
-    return package_model(
-        result.w,
-        result.b,
-        dataset,
-        dtype=dtype,
-        learning_rate=result.learning_rate,
-        num_iterations=result.num_iterations,
-        costs=tuple(result.costs),
-        record_every=result.record_every,
-        engine=engine,
-        options=general.options.record() if general is not None else None,
-        run=run_record(result),
-        train_indices=general.train_indices if general is not None else None,
-        made_by="command line",
-    )
+    return package_result(result, dataset, dtype=dtype, engine=engine, made_by="command line")
 
 
 class CostPrinter:

@@ -148,7 +148,8 @@ def run_one(
     if len(times) > 1:
         stamps = [times.get(i, seconds) for i in iterations]
     else:
-        # L-BFGS reports no progress: spread its costs evenly over its time.
+        # L-BFGS reports no progress (its callback would be a checkpoint's, and it has
+        # no resumable state): spread its costs evenly over its time, and say so.
         stamps = [seconds * i / max(1, len(costs) - 1) for i in range(len(costs))]
     general = result if isinstance(result, DescentResult) else None
     kept = np.arange(Y.shape[1]) if general is None else general.train_indices
@@ -234,6 +235,8 @@ def plot_optimizers(comparison: OptimizerComparison, *, title: str | None = None
     left, right = fig.subplots(1, 2)
     for outcome in comparison.outcomes:
         label = f"{outcome.run.label} [{outcome.engine}]"
+        if outcome.engine == "lbfgs":
+            label += " (time spread evenly)"
         if outcome.message:
             label += " (diverged)"
         elif outcome.stopped_early:

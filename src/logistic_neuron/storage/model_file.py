@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from logistic_neuron.data.dataset import Dataset
+    from logistic_neuron.neuron.optimization import OptimizationResult
 
 FORMAT = "logistic-neuron-model"
 FORMAT_VERSION = 1
@@ -444,3 +445,65 @@ def _checked_options(record: dict[str, Any] | None, fields: Any) -> dict[str, An
         return TrainingOptions.from_record(record).record()
     except ValueError as exc:
         raise fields.fail(f"its training options are invalid: {exc}") from None
+
+
+def run_record(result: OptimizationResult) -> dict[str, Any] | None:
+    """What a run beyond plain gradient descent did, for the model file (None otherwise)."""
+    from logistic_neuron.neuron.descent import DescentResult
+
+    if not isinstance(result, DescentResult):
+        return None
+    validation = result.validation
+    record: dict[str, Any] = {
+        "m_validation": 0 if result.validation_indices is None else len(result.validation_indices),
+        "validation_accuracy": None,
+        "validation_cost": None,
+        "best_iteration": result.best_iteration,
+        "iterations_run": result.iterations_run,
+        "stopped_early": result.stopped_early,
+        "converged": result.converged,
+        "validation": None,
+    }
+    if validation is not None and validation.costs:
+        # The scores of the parameters the model keeps: the best ones, or the last.
+        index = validation.best_index if result.best_iteration is not None else -1
+        record["validation_accuracy"] = validation.accuracies[index]
+        record["validation_cost"] = validation.costs[index]
+        record["validation"] = {
+            "monitor": validation.monitor,
+            "costs": list(validation.costs),
+            "accuracies": list(validation.accuracies),
+            "iterations": list(validation.iterations),
+            "best_index": validation.best_index,
+            "best_b": validation.b,
+        }
+    return record
+
+
+def package_result(
+    result: OptimizationResult, dataset: Dataset, *, dtype: str, engine: str, made_by: str
+) -> TrainedModel:
+    """Score a training result on both splits of ``dataset`` and package it as a model.
+
+    Every door that trains on a :class:`~logistic_neuron.data.dataset.Dataset` (the
+    command line, the web page) packages its result here, so the file records the
+    run's options and what it did (:func:`run_record`) whichever door wrote it.
+    """
+    from logistic_neuron.neuron.descent import DescentResult
+
+    general = result if isinstance(result, DescentResult) else None
+    return package_model(
+        result.w,
+        result.b,
+        dataset,
+        dtype=dtype,
+        learning_rate=result.learning_rate,
+        num_iterations=result.num_iterations,
+        costs=tuple(result.costs),
+        record_every=result.record_every,
+        engine=engine,
+        options=general.options.record() if general is not None else None,
+        run=run_record(result),
+        train_indices=general.train_indices if general is not None else None,
+        made_by=made_by,
+    )

@@ -37,7 +37,7 @@ from logistic_neuron.neuron.optimization import CostRoseWarning, Progress
 from logistic_neuron.neuron.optimizers import OPTIMIZERS
 from logistic_neuron.neuron.prediction import accuracy, predict
 from logistic_neuron.neuron.training_options import TrainingOptions
-from logistic_neuron.storage.model_file import TrainedModel, package_model
+from logistic_neuron.storage.model_file import TrainedModel, package_model, package_result
 from logistic_neuron.web.settings import MAX_ITERATIONS, MAX_LEARNING_RATE, DataChoice
 
 #: Recorded costs (points on the page's curve) a run aims for.
@@ -284,26 +284,29 @@ class TrainingJob:
                 callback=callback,
                 options=request.options,
             )
-            kind, w, b = "finished", result.w, result.b
-            done, costs = result.num_iterations, tuple(result.costs)
+            kind, stopped = "finished", None
         except _StopRequested as stop:
             # The weights reached so far make the model: a stopped run is still worth trying.
-            progress = stop.progress
-            kind, w, b = "stopped", np.array(progress.w), progress.b
-            done, costs = progress.iteration, tuple(progress.costs)
+            kind, stopped = "stopped", stop.progress
         seconds = time.perf_counter() - started
-        model = package_model(
-            w,
-            b,
-            dataset,
-            dtype=request.dtype,
-            learning_rate=request.learning_rate,
-            num_iterations=done,
-            costs=costs,
-            record_every=request.record_every,
-            engine=engine,
-            made_by="web app",
-        )
+        if stopped is None:
+            model = package_result(
+                result, dataset, dtype=request.dtype, engine=engine, made_by="web app"
+            )
+        else:
+            model = package_model(
+                np.array(stopped.w),
+                stopped.b,
+                dataset,
+                dtype=request.dtype,
+                learning_rate=request.learning_rate,
+                num_iterations=stopped.iteration,
+                costs=tuple(stopped.costs),
+                record_every=request.record_every,
+                engine=engine,
+                options=None if request.options is None else request.options.record(),
+                made_by="web app",
+            )
         self._finish(kind, model, seconds)
 
     def _finish(self, kind: str, model: TrainedModel, seconds: float) -> None:
