@@ -6,17 +6,21 @@ import argparse
 import itertools
 
 from logistic_neuron.cli.argtypes import positive_float, positive_int
-from logistic_neuron.cli.common import add_data_options, dataset_from_args, print_json
-from logistic_neuron.cli.compare_learning_rates import format_table
-from logistic_neuron.cli.figure_options import picture_file
-from logistic_neuron.cli.options import add_json, add_out, add_record_every
+from logistic_neuron.cli.common import add_data_options
+from logistic_neuron.cli.options import add_record_every
+from logistic_neuron.cli.picture_commands import (
+    add_picture_options,
+    format_table,
+    load_data,
+    print_result_json,
+    train_and_test,
+)
 from logistic_neuron.cli.training_options import (
     add_training_options,
     non_negative_float,
     options_from_args,
 )
 from logistic_neuron.errors import UsageError
-from logistic_neuron.neuron.backend import FLOAT_DTYPE_NAMES
 from logistic_neuron.neuron.optimizers import OPTIMIZERS
 from logistic_neuron.pictures.optimizer_comparison import (
     OptimizerComparison,
@@ -24,7 +28,6 @@ from logistic_neuron.pictures.optimizer_comparison import (
     compare_optimizers,
 )
 from logistic_neuron.pictures.report import number
-from logistic_neuron.storage.paths import check_outputs
 
 DEFAULT_OUT = "optimizers.png"
 DEFAULT_OPTIMIZERS = ["gd", "momentum", "adam@0.0005"]
@@ -101,14 +104,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_training_options(parser, optimizer=False, l2=False, solver=False)
     add_record_every(parser, default=100, what="record the cost every N iterations")
-    parser.add_argument(
-        "--dtype", choices=FLOAT_DTYPE_NAMES, default="float64", help="floating-point precision"
-    )
-    add_out(
-        parser, what="the picture, .png or .svg", default=DEFAULT_OUT, type=picture_file,
-        metavar="FILE",
-    )  # fmt: skip
-    add_json(parser)
+    add_picture_options(parser, default_out=DEFAULT_OUT)
     parser.set_defaults(run=run)
 
 
@@ -163,13 +159,9 @@ def run(args: argparse.Namespace) -> int:
     from logistic_neuron.pictures.plots import save_figure
 
     runs = runs_from_args(args)
-    check_outputs([("--out", args.out)], [("--data", args.data), ("--test", args.test)])
-    dataset = dataset_from_args(args)
+    dataset = load_data(args)
     comparison = compare_optimizers(
-        dataset.train.pixels(),
-        dataset.train.Y(),
-        dataset.test.pixels(),
-        dataset.test.Y(),
+        *train_and_test(dataset),
         runs,
         num_iterations=args.iterations,
         record_every=args.record_every,
@@ -177,10 +169,10 @@ def run(args: argparse.Namespace) -> int:
     )
     picture = save_figure(plot_optimizers(comparison), args.out)
     if args.json:
-        print_json(
+        print_result_json(
+            dataset,
+            picture,
             {
-                "data": dataset.source,
-                "test_data": dataset.test_source,
                 "iterations": comparison.num_iterations,
                 "record_every": comparison.record_every,
                 "runs": [
@@ -204,8 +196,7 @@ def run(args: argparse.Namespace) -> int:
                     }
                     for o in comparison.outcomes
                 ],
-                "picture": str(picture),
-            }
+            },
         )
         return 0
     print(
