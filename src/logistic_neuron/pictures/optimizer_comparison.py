@@ -231,7 +231,7 @@ def plot_optimizers(comparison: OptimizerComparison, *, title: str | None = None
     """
     from logistic_neuron.pictures.plots import new_figure
 
-    fig = new_figure(12.0, 4.8)
+    fig = new_figure(12.0, 5.6)
     left, right = fig.subplots(1, 2)
     for outcome in comparison.outcomes:
         label = f"{outcome.run.label} [{outcome.engine}]"
@@ -251,7 +251,12 @@ def plot_optimizers(comparison: OptimizerComparison, *, title: str | None = None
     for axes in (left, right):
         axes.set_ylabel("training cost J")
         axes.grid(True, alpha=0.3)
-    left.legend(loc="best", framealpha=0.9, fontsize="small")
+    # One legend for both panels, below them: inside a panel it would hide curves.
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=min(3, len(labels)) or 1,
+        fontsize="small", frameon=False,
+    )  # fmt: skip
     left.set_title("Cost per iteration")
     right.set_title("Cost per second")
     fig.suptitle(title or f"Optimisers on the same data ({comparison.num_iterations} iterations)")
