@@ -52,6 +52,7 @@ from logistic_neuron.neuron.optimization import (
     Progress,
     check_divergence,
     check_run_settings,
+    finished_plain,
 )
 from logistic_neuron.neuron.propagation import Gradients
 from logistic_neuron.neuron.validation import check_bias, check_features, check_labels
@@ -388,19 +389,11 @@ def fit_dual(
             b = b - learning_rate * db
             if callback is not None:
                 callback(DualProgress(i + 1, num_iterations, b, costs.snapshot(), a, problem))
-    weights = problem.weights(a)
-    if not (math.isfinite(b) and bool(np.isfinite(weights).all())):
-        check_divergence([*costs, math.inf], num_iterations, learning_rate)
     dw = times_alpha(X, dz / m, dtype).reshape(n_x, 1)
-    return OptimizationResult(
-        w=weights,
-        b=b,
-        gradients=Gradients(dw=dw, db=db),
-        costs=list(costs),
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        record_every=record_every,
-    )
+    return finished_plain(
+        problem.weights(a), b, Gradients(dw=dw, db=db), costs, learning_rate, num_iterations,
+        record_every,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

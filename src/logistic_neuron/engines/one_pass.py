@@ -20,6 +20,7 @@ from logistic_neuron.neuron.optimization import (
     Progress,
     check_divergence,
     check_run_settings,
+    finished_plain,
 )
 from logistic_neuron.neuron.propagation import Gradients, initialize_with_zeros
 from logistic_neuron.neuron.validation import (
@@ -158,14 +159,7 @@ def fit_one_pass(
         b = b - learning_rate * last.db
         if callback is not None:
             callback(Progress(i + 1, num_iterations, weights.reshape(n_x, 1), b, costs.snapshot()))
-    if not (math.isfinite(b) and bool(np.isfinite(weights).all())):
-        check_divergence([*costs, math.inf], num_iterations, learning_rate)
-    return OptimizationResult(
-        w=weights.reshape(n_x, 1),
-        b=b,
-        gradients=Gradients(dw=last.dw.reshape(n_x, 1), db=last.db),
-        costs=list(costs),
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        record_every=record_every,
+    gradients = Gradients(dw=last.dw.reshape(n_x, 1), db=last.db)
+    return finished_plain(
+        weights.reshape(n_x, 1), b, gradients, costs, learning_rate, num_iterations, record_every
     )

@@ -303,23 +303,20 @@ def fit(
             gram=gram,
         )
     chosen = resolve_engine(X, dtype, num_iterations, engine)
+    run: dict[str, Any] = {
+        "num_iterations": num_iterations,
+        "learning_rate": learning_rate,
+        "dtype": dtype,
+        "record_every": record_every,
+        "callback": callback,
+        "print_cost": print_cost,
+        "w": w,
+        "b": b,
+        "start_iteration": start_iteration,
+        "previous_costs": previous_costs,
+    }
     if chosen == "dual":
-        return fit_dual(
-            X,
-            Y,
-            num_iterations=num_iterations,
-            learning_rate=learning_rate,
-            dtype=dtype,
-            record_every=record_every,
-            callback=callback,
-            print_cost=print_cost,
-            w=w,
-            b=b,
-            start_iteration=start_iteration,
-            previous_costs=previous_costs,
-            alpha=alpha,
-            gram=gram,
-        )
+        return fit_dual(X, Y, alpha=alpha, gram=gram, **run)
     if alpha is not None:
         raise ValueError(
             f"alpha (the dual coefficients) resumes the 'dual' engine, not {chosen!r}; "
@@ -342,18 +339,4 @@ def fit(
             start_iteration=start_iteration,
             previous_costs=previous_costs,
         )
-    return fit_one_pass(
-        chosen,
-        X,
-        Y,
-        num_iterations=num_iterations,
-        learning_rate=learning_rate,
-        dtype=dtype,
-        record_every=record_every,
-        callback=callback,
-        print_cost=print_cost,
-        w=w,
-        b=b,
-        start_iteration=start_iteration,
-        previous_costs=previous_costs,
-    )
+    return fit_one_pass(chosen, X, Y, **run)

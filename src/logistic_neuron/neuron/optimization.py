@@ -342,12 +342,29 @@ def optimize(
             b = float(b - learning_rate * grads.db)
         if callback is not None:
             callback(Progress(i + 1, num_iterations, w, b, costs.snapshot()))
-    if not (math.isfinite(b) and all_finite(xp, w)):
+    return finished_plain(w, b, grads, costs, learning_rate, num_iterations, record_every)
+
+
+def finished_plain(
+    w: Array,
+    b: float,
+    gradients: Gradients,
+    costs: Sequence[float],
+    learning_rate: float,
+    num_iterations: int,
+    record_every: int,
+) -> OptimizationResult:
+    """The result of a plain gradient-descent run, whichever engine ran it.
+
+    Weights or a bias that overflowed after the last recorded cost are
+    divergence too: said here, for every engine alike.
+    """
+    if not (math.isfinite(b) and all_finite(namespace(w), w)):
         check_divergence([*costs, math.inf], num_iterations, learning_rate)
     return OptimizationResult(
         w=w,
         b=b,
-        gradients=grads,
+        gradients=gradients,
         costs=list(costs),
         learning_rate=learning_rate,
         num_iterations=num_iterations,
