@@ -300,6 +300,22 @@ def check_dual_inputs(X: Any, Y: Any, alpha: Any | None) -> None:
             )
 
 
+def check_zero_start(w: Any | None, n_x: int) -> None:
+    """Refuse a starting ``w`` other than None or ``n_x`` zeros.
+
+    The dual engine starts from ``w = 0`` (or resumes from its coefficients):
+    any other ``w`` may lie outside the span of the examples.
+    """
+    if w is None:
+        return
+    w_host = np.asarray(w)
+    if w_host.size != n_x or bool(np.any(w_host != 0)):
+        raise ValueError(
+            "engine 'dual' starts from w = 0 (or resumes from its saved coefficients): a "
+            "non-zero starting w is not a combination of the examples; use another engine"
+        )
+
+
 def fit_dual(
     X: Any,
     Y: Any,
@@ -344,13 +360,8 @@ def fit_dual(
     check_dual_inputs(X, Y, alpha)
     n_x, m = X.shape
     np.dtype(dtype)  # an unknown dtype fails here, before any work
-    if w is not None:
-        w_host = np.asarray(w)
-        if alpha is None and (w_host.size != n_x or np.any(w_host != 0)):
-            raise ValueError(
-                "engine 'dual' starts from w = 0 (or resumes from alpha): a non-zero starting w "
-                "is not a combination of the examples; use another engine, or pass alpha"
-            )
+    if alpha is None:
+        check_zero_start(w, n_x)
     b = check_bias(b)
     num_iterations, learning_rate, record_every = check_run_settings(
         num_iterations, learning_rate, record_every, start_iteration, previous_costs

@@ -168,13 +168,11 @@ def _fit_dual(
     gram: Any | None,
 ) -> DescentResult:
     """Descent on the dual engine, over the split's raw columns."""
+    from logistic_neuron.engines.dual import check_zero_start
     from logistic_neuron.engines.dual_descent import fit_dual_descent
 
-    if resume is None and w is not None and bool(np.any(to_numpy(w) != 0)):
-        raise ValueError(
-            "engine 'dual' starts from w = 0: a non-zero starting w is not a combination of "
-            "the examples; use engine 'reference'"
-        )
+    if resume is None:
+        check_zero_start(w, X.shape[0])
     X_val = Y_val = None
     X_train, Y_train = X, Y
     if options.has_validation:
